@@ -1,0 +1,148 @@
+// swift-tools-version: 6.2
+//
+// netwarden: school gateway health and filter-compliance daemon.
+//
+// Module layers (C only at the edge, a pure core in the middle):
+//
+//   CPcap, CCurl              system-library module maps (+ one shim header for curl's variadics)
+//   NetwardenCapture          edge: the only module that imports CPcap
+//   NetwardenHTTP             edge: the only module that imports CCurl
+//   NetwardenPlatform         edge: Linux syscalls (sd_notify socket, sysfs, clocks, hostname)
+//   NetwardenCore             pure: config language and schema, log formatting, events, metrics;
+//                             no Glibc, no C libraries, no I/O
+//   NetwardenProtocols        pure: zero-copy wire decoding (link/IP/TCP/UDP, DNS, TLS, QUIC, HTTP)
+//                             shared by passive capture and active probes
+//   NetwardenDaemon           services, config store, reload, watchdog, logging bootstrap
+//   netwarden                 the CLI executable (argument parsing only; calls into NetwardenDaemon)
+//   NetwardenTestSupport      lab namespaces, notify-socket listener, process runner for tests
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    // Swift 6 language mode gives complete strict-concurrency checking.
+    .swiftLanguageMode(.v6),
+    // `any P` spelled out: existential cost is visible at the use site.
+    .enableUpcomingFeature("ExistentialAny"),
+    // A file sees only the modules it imports itself; keeps the layering honest.
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // Warnings are defects here (our targets only; dependencies are not affected).
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "netwarden",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "netwarden", targets: ["netwarden"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // QUIC Initial decryption (HKDF, AES-GCM, ChaCha20) and the AES block function for header
+        // protection; also the keyed hash that pseudonymises client addresses.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        // MARK: C edge
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "NetwardenCapture",
+            dependencies: ["CPcap", "NetwardenCore", "NetwardenProtocols"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenHTTP",
+            dependencies: ["CCurl", "NetwardenCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenPlatform",
+            dependencies: ["NetwardenCore"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: pure core
+        .target(
+            name: "NetwardenCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenProtocols",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: daemon and CLI
+        .target(
+            name: "NetwardenDaemon",
+            dependencies: [
+                "NetwardenCore",
+                "NetwardenProtocols",
+                "NetwardenPlatform",
+                "NetwardenCapture",
+                "NetwardenHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "netwarden",
+            dependencies: [
+                "NetwardenDaemon",
+                "NetwardenCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: tests
+        .target(
+            name: "NetwardenTestSupport",
+            dependencies: [
+                "NetwardenCore",
+                "NetwardenPlatform",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenCoreTests",
+            dependencies: ["NetwardenCore", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenProtocolsTests",
+            dependencies: ["NetwardenProtocols", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenDaemonTests",
+            dependencies: [
+                "NetwardenDaemon", "NetwardenCore", "NetwardenPlatform", "NetwardenTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenIntegrationTests",
+            dependencies: ["NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

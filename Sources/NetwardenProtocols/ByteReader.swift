@@ -1,0 +1,2 @@
+/// Placeholder until the wire decoders land.
+public enum NetwardenProtocols {}

@@ -1,0 +1,2 @@
+import NetwardenCore
+print(NetwardenVersion.string)
