@@ -104,6 +104,9 @@ let package = Package(
             dependencies: [
                 "NetwardenDaemon",
                 "NetwardenCore",
+                "NetwardenPlatform",
+                "NetwardenCapture",
+                "NetwardenHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,143 @@
+import Logging
+import NetwardenCore
+import NetwardenPlatform
+import ServiceLifecycle
+import UnixSignals
+
+/// Why a configuration could not be loaded: one technician-readable line per problem
+/// (`FILE:LINE: key: message`).
+public struct SettingsLoadFailure: Error, Sendable {
+    public var lines: [String]
+
+    public init(lines: [String]) { self.lines = lines }
+}
+
+/// `netwarden run`: every long-lived part is a `Service` in one `ServiceGroup`.
+///
+/// SIGTERM/SIGINT start a graceful shutdown (bounded so systemd's stop never hangs); reload
+/// triggers re-run `loader`, apply a valid result in place and keep the running settings when the
+/// new file is invalid.
+public struct Daemon: Sendable {
+    /// How long services get to finish after SIGTERM before they are cancelled. Together with
+    /// cancellation this keeps exit well inside the 5 s the unit and technicians expect.
+    public static let gracefulShutdownLimit: Duration = .seconds(3)
+
+    public typealias Loader = @Sendable () -> Result<RuntimeSettings, SettingsLoadFailure>
+
+    private let loader: Loader
+    private let initial: RuntimeSettings
+    private let logContext: LogContext
+    private let logger: Logger
+    private let notifier: any SystemdNotifying
+    private let linkReader: LinkReader
+    private let reloadTriggers: AsyncStream<Void>
+    private let shutdownSignals: [UnixSignal]
+
+    public init(
+        initial: RuntimeSettings, loader: @escaping Loader, logContext: LogContext, logger: Logger,
+        notifier: any SystemdNotifying, linkReader: LinkReader = LinkReader(), reloadTriggers: AsyncStream<Void>,
+        shutdownSignals: [UnixSignal] = [.sigterm, .sigint]
+    ) {
+        self.initial = initial
+        self.loader = loader
+        self.logContext = logContext
+        self.logger = logger
+        self.notifier = notifier
+        self.linkReader = linkReader
+        self.reloadTriggers = reloadTriggers
+        self.shutdownSignals = shutdownSignals
+    }
+
+    /// The outbox folder under a state directory.
+    public static func outboxDirectory(stateDirectory: String) -> String { stateDirectory + "/outbox" }
+
+    public func run() async throws {
+        let store = SettingsStore(initial)
+        let liveness = LivenessMonitor()
+        let status = DaemonStatus()
+        status.update { $0.site = initial.identity.site }
+        let outbox = Outbox(directory: Self.outboxDirectory(stateDirectory: initial.stateDirectory))
+        defer { outbox.close() }
+        logContext.level = initial.logLevel
+        logContext.site = initial.identity.site
+
+        logger.notice(
+            "starting netwarden",
+            metadata: [
+                "version": "\(NetwardenVersion.string)", "config": "\(initial.source)",
+                "gateway": "\(initial.identity.gateway)", "outbox": "\(outbox.currentPath)",
+            ])
+
+        // Registered up front so READY=1 waits for the sampler's first round.
+        liveness.register(LinkSamplerService.livenessName, maxSilence: initial.linkInterval * 2 + .seconds(5))
+        let sampler = LinkSamplerService(
+            store: store, reader: linkReader, outbox: outbox, liveness: liveness, status: status, logger: logger)
+        let notify = NotifyService(notifier: notifier, liveness: liveness, status: status, store: store, logger: logger)
+        let reload = ReloadService(triggers: reloadTriggers) { [self] in
+            applyReload(store: store, outbox: outbox, status: status)
+        }
+
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                .init(service: notify),
+                .init(service: sampler),
+                .init(service: reload),
+            ],
+            gracefulShutdownSignals: shutdownSignals,
+            logger: logger
+        )
+        configuration.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
+        configuration.maximumCancellationDuration = .seconds(1)
+        try await ServiceGroup(configuration: configuration).run()
+        logger.notice("netwarden stopped")
+    }
+
+    private func applyReload(store: SettingsStore, outbox: Outbox, status: DaemonStatus) {
+        notifier.reloading()
+        let old = store.current
+        logger.notice("reloading configuration", metadata: ["config": "\(old.source)"])
+        switch loader() {
+        case .success(let new):
+            store.replace(with: new)
+            logContext.level = new.logLevel
+            logContext.site = new.identity.site
+            outbox.move(to: Self.outboxDirectory(stateDirectory: new.stateDirectory))
+            status.update {
+                $0.reloads += 1
+                $0.failedReloads = 0
+                $0.site = new.identity.site
+            }
+            let changes = Self.describeChanges(from: old, to: new)
+            logger.notice(
+                "configuration reloaded",
+                metadata: ["changes": "\(changes.isEmpty ? "none" : changes.joined(separator: "; "))"])
+        case .failure(let failure):
+            for line in failure.lines { logger.error("\(line)") }
+            status.update { $0.failedReloads += 1 }
+            logger.error(
+                "configuration rejected; keeping the running configuration",
+                metadata: ["errors": "\(failure.lines.count)"])
+        }
+        notifier.ready()
+        notifier.status(status.snapshot.summary)
+    }
+
+    /// Short "what changed" list for the reload log line.
+    static func describeChanges(from old: RuntimeSettings, to new: RuntimeSettings) -> [String] {
+        var changes: [String] = []
+        func note<T: Equatable>(_ name: String, _ a: T, _ b: T) {
+            if a != b { changes.append("\(name) \(a) -> \(b)") }
+        }
+        note("site", old.identity.site, new.identity.site)
+        note("trust", old.identity.trust, new.identity.trust)
+        note("gateway", old.identity.gateway, new.identity.gateway)
+        note("log_level", old.logLevel.rawValue, new.logLevel.rawValue)
+        note("uplink", old.uplinks, new.uplinks)
+        note("lan", old.lan, new.lan)
+        note("state_directory", old.stateDirectory, new.stateDirectory)
+        note("link.enabled", old.linkEnabled, new.linkEnabled)
+        note("link.interval", old.linkInterval, new.linkInterval)
+        note("status_interval", old.statusInterval, new.statusInterval)
+        return changes
+    }
+}

@@ -1,0 +1,35 @@
+import Synchronization
+
+/// Running totals the daemon reports in its one-line `STATUS=` summary (and, later, the status
+/// socket). Services update it; the notify service reads it.
+public final class DaemonStatus: Sendable {
+    /// One consistent copy of the totals.
+    public struct Snapshot: Sendable, Equatable {
+        public var site = ""
+        public var linksWatched = 0
+        public var linksUp = 0
+        public var uplinkSummary = "no uplink"
+        public var samplesWritten = 0
+        public var outputErrors = 0
+        public var reloads = 0
+        public var failedReloads = 0
+
+        public init() {}
+
+        /// The single line systemd shows in `systemctl status` (no newlines allowed).
+        public var summary: String {
+            var text = "site \(site): \(linksUp)/\(linksWatched) links up, \(uplinkSummary), \(samplesWritten) samples"
+            if outputErrors > 0 { text += ", \(outputErrors) output errors" }
+            if failedReloads > 0 { text += ", last reload rejected" }
+            return text
+        }
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    public func update(_ body: (inout Snapshot) -> Void) { state.withLock { body(&$0) } }
+}

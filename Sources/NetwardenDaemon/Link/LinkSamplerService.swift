@@ -1,0 +1,130 @@
+import Glibc
+import Logging
+import NetwardenCore
+import NetwardenPlatform
+import ServiceLifecycle
+
+/// Samples link state and counters of the watched interfaces and the default route every
+/// `link.interval_seconds`, writes them to the outbox, and logs state changes (an uplink going
+/// down is the first thing a technician wants to see in the journal).
+public struct LinkSamplerService: Service {
+    public static let livenessName = "link-sampler"
+
+    private let store: SettingsStore
+    private let reader: LinkReader
+    private let outbox: Outbox
+    private let liveness: LivenessMonitor
+    private let status: DaemonStatus
+    private let logger: Logger
+
+    public init(
+        store: SettingsStore, reader: LinkReader, outbox: Outbox, liveness: LivenessMonitor, status: DaemonStatus,
+        logger: Logger
+    ) {
+        self.store = store
+        self.reader = reader
+        self.outbox = outbox
+        self.liveness = liveness
+        self.status = status
+        var logger = logger
+        logger[metadataKey: "component"] = "link"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var previous: [String: LinkSnapshot] = [:]
+        var warnedNoInterfaces = false
+        var lastOutputFailed = false
+        while !ShutdownAware.shouldStop {
+            let settings = store.current
+            // Allow two missed intervals before the watchdog considers us stuck.
+            liveness.register(Self.livenessName, maxSilence: settings.linkInterval * 2 + .seconds(5))
+            if settings.linkEnabled {
+                let interfaces = resolveInterfaces(settings)
+                if interfaces.isEmpty && !warnedNoInterfaces {
+                    logger.warning("no interfaces to watch: no default route for uplink=auto and no LAN interfaces configured")
+                }
+                warnedNoInterfaces = interfaces.isEmpty
+                let samples = sample(interfaces: interfaces, settings: settings, previous: &previous)
+                do {
+                    try outbox.append(samples)
+                    if lastOutputFailed { logger.notice("outbox writable again", metadata: ["path": "\(outbox.currentPath)"]) }
+                    lastOutputFailed = false
+                    status.update { $0.samplesWritten += samples.count }
+                } catch {
+                    // Log the first failure of a run of failures, not every interval.
+                    if !lastOutputFailed { logger.error("cannot write samples to outbox", metadata: ["error": "\(error)"]) }
+                    lastOutputFailed = true
+                    status.update { $0.outputErrors += 1 }
+                }
+            } else {
+                liveness.beat(Self.livenessName)
+            }
+            liveness.beat(Self.livenessName)
+            await ShutdownAware.sleep(for: settings.linkInterval)
+        }
+    }
+
+    private func resolveInterfaces(_ settings: RuntimeSettings) -> [(name: String, role: String)] {
+        var uplinks = settings.uplinks
+        if settings.uplinksAreAutomatic {
+            uplinks = []
+            for route in reader.defaultRoutes() where !uplinks.contains(route.interface) { uplinks.append(route.interface) }
+        }
+        var result = uplinks.map { (name: $0, role: "uplink") }
+        for lan in settings.lan where !uplinks.contains(lan) { result.append((lan, "lan")) }
+        return result
+    }
+
+    private func sample(
+        interfaces: [(name: String, role: String)], settings: RuntimeSettings, previous: inout [String: LinkSnapshot]
+    ) -> [MetricSample] {
+        let now = Self.wallClockMilliseconds()
+        let identity = settings.identity.labels
+        var samples = LinkMetrics.routeSamples(reader.defaultRoutes(), identity: identity, timestampMilliseconds: now)
+        var up = 0
+        var uplinkStates: [String] = []
+        for (name, role) in interfaces {
+            guard let snapshot = reader.snapshot(of: name) else {
+                if previous.removeValue(forKey: name) != nil || !previous.keys.contains(name) {
+                    logger.warning("interface not found", metadata: ["interface": "\(name)", "role": "\(role)"])
+                }
+                if role == "uplink" { uplinkStates.append("\(name) missing") }
+                continue
+            }
+            if snapshot.isUp { up += 1 }
+            if role == "uplink" { uplinkStates.append("\(name) \(snapshot.isUp ? "up" : "down")") }
+            logTransition(from: previous[name], to: snapshot, role: role)
+            previous[name] = snapshot
+            samples += LinkMetrics.samples(for: snapshot, role: role, identity: identity, timestampMilliseconds: now)
+        }
+        status.update {
+            $0.site = settings.identity.site
+            $0.linksWatched = interfaces.count
+            $0.linksUp = up
+            $0.uplinkSummary = uplinkStates.isEmpty ? "no uplink" : "uplink " + uplinkStates.joined(separator: ", ")
+        }
+        return samples
+    }
+
+    private func logTransition(from old: LinkSnapshot?, to new: LinkSnapshot, role: String) {
+        let metadata: Logger.Metadata = [
+            "interface": "\(new.name)", "role": "\(role)", "operstate": "\(new.operState)",
+        ]
+        guard let old else {
+            logger.info("watching interface", metadata: metadata)
+            return
+        }
+        if old.isUp && !new.isUp {
+            logger.warning("interface went down", metadata: metadata)
+        } else if !old.isUp && new.isUp {
+            logger.notice("interface came up", metadata: metadata)
+        }
+    }
+
+    static func wallClockMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

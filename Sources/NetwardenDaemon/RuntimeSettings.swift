@@ -1,0 +1,59 @@
+import NetwardenCore
+
+/// The configuration as the running daemon uses it: the file's values with every "auto" and
+/// every empty default resolved against this machine (hostname, default-route interface).
+///
+/// Services read this, never the raw file model, so resolution happens once per load/reload and
+/// a service cannot disagree with another about what "auto" meant.
+public struct RuntimeSettings: Sendable, Equatable {
+    public struct Identity: Sendable, Equatable {
+        public var trust: String
+        public var site: String
+        public var gateway: String
+
+        public init(trust: String, site: String, gateway: String) {
+            self.trust = trust
+            self.site = site
+            self.gateway = gateway
+        }
+
+        /// Labels every sample and event carries (DESIGN.md: identity on everything).
+        public var labels: [(String, String)] { [("trust", trust), ("site", site), ("gateway", gateway)] }
+    }
+
+    public var identity: Identity
+    /// Uplink interfaces after resolving "auto" (may be empty if the machine has no default route).
+    public var uplinks: [String]
+    /// Whether `uplinks` came from "auto" (re-resolved on every sample, so a failover is followed).
+    public var uplinksAreAutomatic: Bool
+    public var lan: [String]
+    public var stateDirectory: String
+    public var logLevel: LogSeverity
+    public var statusInterval: Duration
+    public var linkEnabled: Bool
+    public var linkInterval: Duration
+    /// Where the settings came from, for logs and STATUS (a path, or "embedded default").
+    public var source: String
+
+    public init(
+        identity: Identity, uplinks: [String], uplinksAreAutomatic: Bool, lan: [String], stateDirectory: String,
+        logLevel: LogSeverity, statusInterval: Duration, linkEnabled: Bool, linkInterval: Duration, source: String
+    ) {
+        self.identity = identity
+        self.uplinks = uplinks
+        self.uplinksAreAutomatic = uplinksAreAutomatic
+        self.lan = lan
+        self.stateDirectory = stateDirectory
+        self.logLevel = logLevel
+        self.statusInterval = statusInterval
+        self.linkEnabled = linkEnabled
+        self.linkInterval = linkInterval
+        self.source = source
+    }
+
+    /// Interfaces the link sampler watches: uplinks and LAN, in that order, without repeats.
+    public var watchedInterfaces: [String] {
+        var seen = Set<String>()
+        return (uplinks + lan).filter { seen.insert($0).inserted }
+    }
+}

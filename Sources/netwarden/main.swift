@@ -1,2 +1,0 @@
-import NetwardenCore
-print(NetwardenVersion.string)
