@@ -66,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "NetwardenPlatform",
-            dependencies: ["NetwardenCore"],
+            dependencies: ["NetwardenCore", "NetwardenProtocols"],
             swiftSettings: swiftSettings
         ),
 
