@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NetwardenIntegrationTests",
-            dependencies: ["NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform"],
+            dependencies: ["NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform", "NetwardenHTTP", "NetwardenProtocols"],
             swiftSettings: swiftSettings
         ),
     ]
