@@ -72,6 +72,8 @@ public struct Daemon: Sendable {
         liveness.register(LinkSamplerService.livenessName, maxSilence: initial.linkInterval * 2 + .seconds(5))
         let sampler = LinkSamplerService(
             store: store, reader: linkReader, outbox: outbox, liveness: liveness, status: status, logger: logger)
+        let probes = ProbeSchedulerService(
+            store: store, outbox: outbox, liveness: liveness, status: status, logger: logger)
         let notify = NotifyService(notifier: notifier, liveness: liveness, status: status, store: store, logger: logger)
         let reload = ReloadService(triggers: reloadTriggers) { [self] in
             applyReload(store: store, outbox: outbox, status: status)
@@ -81,6 +83,7 @@ public struct Daemon: Sendable {
             services: [
                 .init(service: notify),
                 .init(service: sampler),
+                .init(service: probes),
                 .init(service: reload),
             ],
             gracefulShutdownSignals: shutdownSignals,
@@ -138,6 +141,7 @@ public struct Daemon: Sendable {
         note("link.enabled", old.linkEnabled, new.linkEnabled)
         note("link.interval", old.linkInterval, new.linkInterval)
         note("status_interval", old.statusInterval, new.statusInterval)
+        if old.probes != new.probes { changes.append("probes \(old.probes.count) -> \(new.probes.count) (\(new.probes.map(\.name).joined(separator: ",")))") }
         return changes
     }
 }

@@ -32,6 +32,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var statusInterval: Duration
     public var linkEnabled: Bool
     public var linkInterval: Duration
+    /// Active probes, resolved from the config's probe sections.
+    public var probes: [ProbeSpec] = []
     /// Where the settings came from, for logs and STATUS (a path, or "embedded default").
     public var source: String
 

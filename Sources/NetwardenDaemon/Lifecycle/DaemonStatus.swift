@@ -10,6 +10,8 @@ public final class DaemonStatus: Sendable {
         public var linksUp = 0
         public var uplinkSummary = "no uplink"
         public var samplesWritten = 0
+        public var probesConfigured = 0
+        public var probesFailing = 0
         public var outputErrors = 0
         public var reloads = 0
         public var failedReloads = 0
@@ -18,7 +20,9 @@ public final class DaemonStatus: Sendable {
 
         /// The single line systemd shows in `systemctl status` (no newlines allowed).
         public var summary: String {
-            var text = "site \(site): \(linksUp)/\(linksWatched) links up, \(uplinkSummary), \(samplesWritten) samples"
+            var text = "site \(site): \(linksUp)/\(linksWatched) links up, \(uplinkSummary)"
+            if probesConfigured > 0 { text += ", \(probesConfigured - probesFailing)/\(probesConfigured) probes ok" }
+            text += ", \(samplesWritten) samples"
             if outputErrors > 0 { text += ", \(outputErrors) output errors" }
             if failedReloads > 0 { text += ", last reload rejected" }
             return text

@@ -11,6 +11,7 @@ public final class LivenessMonitor: Sendable {
     private struct Part {
         var maxSilence: Duration
         var lastBeat: ContinuousClock.Instant?
+        var gatesReadiness: Bool
     }
 
     private let parts = Mutex<[String: Part]>([:])
@@ -18,9 +19,13 @@ public final class LivenessMonitor: Sendable {
     public init() {}
 
     /// Declares a part. Re-registering (after a reload changed its interval) keeps its last beat.
-    public func register(_ name: String, maxSilence: Duration) {
+    /// Parts whose first unit of work may legitimately take long (a probe against a dead target
+    /// waits out its timeout) pass `gatesReadiness: false`: READY=1 does not wait for them, but
+    /// the watchdog still does.
+    public func register(_ name: String, maxSilence: Duration, gatesReadiness: Bool = true) {
         parts.withLock { parts in
-            parts[name, default: Part(maxSilence: maxSilence, lastBeat: nil)].maxSilence = maxSilence
+            parts[name, default: Part(maxSilence: maxSilence, lastBeat: nil, gatesReadiness: gatesReadiness)]
+                .maxSilence = maxSilence
         }
     }
 
@@ -32,9 +37,9 @@ public final class LivenessMonitor: Sendable {
         parts.withLock { $0[name]?.lastBeat = instant }
     }
 
-    /// True once every registered part has beaten at least once.
+    /// True once every registered part that gates readiness has beaten at least once.
     public var allStarted: Bool {
-        parts.withLock { $0.values.allSatisfy { $0.lastBeat != nil } }
+        parts.withLock { $0.values.allSatisfy { $0.lastBeat != nil || !$0.gatesReadiness } }
     }
 
     /// Parts that have not beaten within their allowance, sorted; empty means healthy.
