@@ -80,7 +80,7 @@ public final class ConfigTableReader {
         value(key, .seconds(range: range), default: defaultValue)
     }
 
-    public func word<Word: RawRepresentable & CaseIterable>(_ key: String, default defaultValue: Word) -> Word
+    public func word<Word: RawRepresentable & CaseIterable & SendableMetatype>(_ key: String, default defaultValue: Word) -> Word
     where Word.RawValue == String {
         value(key, .oneOf(Word.self), default: defaultValue)
     }

@@ -2,10 +2,10 @@
 ///
 /// Each check returns a message that says what was expected, never just "invalid", because the
 /// technician reading it has the file open and no documentation at hand.
-public struct ConfigValueType<Value> {
-    private let decoder: (TOMLValue) -> Result<Value, ConfigValueProblem>
+public struct ConfigValueType<Value>: Sendable {
+    private let decoder: @Sendable (TOMLValue) -> Result<Value, ConfigValueProblem>
 
-    public init(decode: @escaping (TOMLValue) -> Result<Value, ConfigValueProblem>) {
+    public init(decode: @escaping @Sendable (TOMLValue) -> Result<Value, ConfigValueProblem>) {
         self.decoder = decode
     }
 
@@ -13,7 +13,7 @@ public struct ConfigValueType<Value> {
 
     /// The same type with an extra check; `check` returns what is wrong, or nil if the value is fine.
     public func checked(
-        _ code: ConfigDiagnostic.Code = .invalidValue, _ check: @escaping (Value) -> String?
+        as code: ConfigDiagnostic.Code = .invalidValue, _ check: @escaping @Sendable (Value) -> String?
     ) -> ConfigValueType<Value> {
         ConfigValueType { value in
             decoder(value).flatMap { decoded in
@@ -48,7 +48,7 @@ extension ConfigValueType where Value == String {
     }
 }
 
-extension ConfigValueType where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+extension ConfigValueType where Value: RawRepresentable & CaseIterable & SendableMetatype, Value.RawValue == String {
     /// A word decoded straight into an enum whose raw values are the allowed words.
     public static func oneOf(_ type: Value.Type) -> Self {
         let word = ConfigValueType<String>.word(of: Value.allCases.map(\.rawValue))
