@@ -25,10 +25,13 @@ enum EditDistance {
     }
 
     /// The closest candidate if it is close enough to be a plausible typo: at most 2 edits, and
-    /// fewer than half the word (so `ab` is not "corrected" to an unrelated `cd`).
+    /// fewer than half the word (so `ab` is not "corrected" to an unrelated `cd`). Failing that,
+    /// a candidate the word abbreviates (`warn` for `warning`), as people write from memory.
     static func suggestion(for word: String, among candidates: [String]) -> String? {
         let limit = min(2, max(1, word.count / 2))
         let scored = candidates.map { ($0, distance(word, $0)) }.filter { $0.1 <= limit }
-        return scored.min { $0.1 < $1.1 }?.0
+        if let best = scored.min(by: { $0.1 < $1.1 }) { return best.0 }
+        guard word.count >= 3 else { return nil }
+        return candidates.first { $0.lowercased().hasPrefix(word.lowercased()) }
     }
 }
