@@ -52,7 +52,8 @@ import Testing
             site.name . first = "x"
             site."name".second = "y"
             1234 = 4
-            """)
+            """
+        )
         #expect(root["bare_key-1"]?.value.kind == .integer(1))
         #expect(root["quoted key"]?.value.kind == .integer(2))
         #expect(root["literal.key"]?.value.kind == .integer(3))
@@ -69,7 +70,8 @@ import Testing
     @Test func basicStringEscapes() {
         #expect(
             value(#"s = "tab\there \"q\" back\\slash \u00e9 \U0001F600 \b\f\n\r""#, "s")
-                == .string("tab\there \"q\" back\\slash é 😀 \u{08}\u{0C}\n\r"))
+                == .string("tab\there \"q\" back\\slash é 😀 \u{08}\u{0C}\n\r")
+        )
         #expect(firstError(#"s = "bad \q escape""#)?.contains("cannot follow `\\`") == true)
         #expect(firstError(#"s = "\uD800""#)?.contains("not a Unicode scalar value") == true)
         #expect(firstError(#"s = "\u12""#)?.contains("4 hexadecimal digits") == true)
@@ -103,7 +105,8 @@ import Testing
         )
         #expect(
             firstError("s = \"a\u{01}b\"")
-                == "1: (syntax): control character U+0001 is not allowed in a string; write it as an escape such as \\u0001")
+                == "1: (syntax): control character U+0001 is not allowed in a string; write it as an escape such as \\u0001"
+        )
     }
 
     @Test func integers() {
@@ -118,7 +121,8 @@ import Testing
             g = 0b1101
             h = 9223372036854775807
             i = -9223372036854775808
-            """)
+            """
+        )
         let expected: [(String, Int64)] = [
             ("a", 42), ("b", 17), ("c", 0), ("d", 1_000_000), ("e", 0xDEAD_BEEF), ("f", 0o755), ("g", 0b1101),
             ("h", .max), ("i", .min),
@@ -147,7 +151,8 @@ import Testing
             i = -inf
             j = nan
             k = +nan
-            """)
+            """
+        )
         #expect(root["a"]?.value.kind == .float(3.1415))
         #expect(root["b"]?.value.kind == .float(-0.01))
         #expect(root["c"]?.value.kind == .float(5e22))
@@ -169,7 +174,8 @@ import Testing
         #expect(value("a = false", "a") == .boolean(false))
         #expect(
             firstError("site = example")
-                == "1: site: `example` is not a value; strings need quotes (\"example\"), booleans are true or false")
+                == "1: site: `example` is not a value; strings need quotes (\"example\"), booleans are true or false"
+        )
         #expect(firstError("a = True")?.contains("strings need quotes") == true)
     }
 
@@ -189,7 +195,8 @@ import Testing
               "eth1",
             ]
             b = [1, [2, 3], { x = 1 }]
-            """)
+            """
+        )
         guard case .array(let items)? = root["a"]?.value.kind else {
             Issue.record("not an array")
             return
@@ -201,7 +208,10 @@ import Testing
             return
         }
         #expect(mixed.count == 3)
-        #expect(firstError("a = [1 2]") == "1: a: expected `,` or `]` after an element of the array opened at line 1, found `2`")
+        #expect(
+            firstError("a = [1 2]")
+                == "1: a: expected `,` or `]` after an element of the array opened at line 1, found `2`"
+        )
         #expect(firstError("a = [1,,2]")?.contains("expected a value in the array before `,`") == true)
         #expect(firstError("a = [1,\n") == "2: a: the array opened at line 1 is not closed; expected `]`")
     }
@@ -235,7 +245,8 @@ import Testing
 
             [[probes.dns]]
             server = "b"
-            """)
+            """
+        )
         guard case .table(let probes)? = root["probes"]?.value.kind,
             case .array(let dns)? = probes["dns"]?.value.kind, dns.count == 2,
             case .table(let first) = dns[0].kind, case .table(let second) = dns[1].kind
@@ -258,10 +269,12 @@ import Testing
     @Test func redefinitionsAreErrors() {
         #expect(
             firstError("[daemon]\na = 1\n[daemon]\nb = 2")
-                == "3: daemon: table [daemon] is defined twice; it was already defined by a header at line 1")
+                == "3: daemon: table [daemon] is defined twice; it was already defined by a header at line 1"
+        )
         #expect(
             firstError("[link]\nenabled = true\nenabled = false")
-                == "3: link.enabled: duplicate key; it was already set at line 2")
+                == "3: link.enabled: duplicate key; it was already set at line 2"
+        )
         #expect(parse("a = 1\n[a]").errors.first?.code == .redefinition)
         #expect(parse("[fruit]\napple.color = \"red\"\n[fruit.apple]").errors.first?.code == .redefinition)
         #expect(parse("[[a]]\n[a]").errors.first?.code == .redefinition)
@@ -274,7 +287,10 @@ import Testing
         #expect(firstError("a = 1 b = 2") == "1: (syntax): expected the end of the line after the value, found `b`")
         #expect(firstError("a") == "1: a: expected `=` and a value after the key")
         #expect(firstError("my key = 1")?.contains("keys with spaces need \"quotes\"") == true)
-        #expect(firstError("a =") == "1: a: expected a value after `=` (a \"string\", number, true/false, [array] or {table})")
+        #expect(
+            firstError("a =")
+                == "1: a: expected a value after `=` (a \"string\", number, true/false, [array] or {table})"
+        )
         #expect(firstError("[daemon") == "1: daemon: expected `]` to close the table header, found the end of the file")
         #expect(firstError("= 1")?.hasPrefix("1: (syntax): expected a key") == true)
         #expect(firstError("# bell \u{07}")?.contains("control character U+0007 is not allowed in a comment") == true)
@@ -291,7 +307,8 @@ import Testing
             gateway = "unterminated
             [daemon]
             log_level = "info" extra
-            """)
+            """
+        )
         #expect(document.errors.map(\.location.line) == [2, 4, 6])
         // The failed keys stay in the tree marked invalid, so the schema does not call them missing.
         guard case .table(let identity)? = document.root["identity"]?.value.kind else {
@@ -326,9 +343,11 @@ import Testing
 
     @Test func garbageBytesGiveOneError() {
         let document = TOMLParser.parse([0x61, 0x20, 0x3D, 0x20, 0x31, 0x0A, 0xFF, 0xFE, 0x00, 0x41])
-        #expect(document.errors.map(\.description) == [
-            "2: (syntax): byte 0xFF is not valid UTF-8; the file must be UTF-8 text (was it saved in another encoding, or is it not a config file?)"
-        ])
+        #expect(
+            document.errors.map(\.description) == [
+                "2: (syntax): byte 0xFF is not valid UTF-8; the file must be UTF-8 text (was it saved in another encoding, or is it not a config file?)"
+            ]
+        )
         #expect(TOMLParser.parse([0x61, 0x00]).errors.first?.code == .binaryContent)
         // Overlong encodings and surrogates are invalid UTF-8 too.
         #expect(TOMLParser.parse([0x22, 0xC0, 0xAF, 0x22]).errors.first?.code == .invalidUTF8)

@@ -32,7 +32,11 @@ import Testing
     @Test func errorsInTheFileNameThePath() throws {
         try Self.withDirectory { directory in
             let path = directory + "/netwarden.toml"
-            try "[identity]\ntrust = \"t\"\nsite = \"s\"\n[link]\nenabled = 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try "[identity]\ntrust = \"t\"\nsite = \"s\"\n[link]\nenabled = 1\n".write(
+                toFile: path,
+                atomically: true,
+                encoding: .utf8
+            )
             #expect(lines(path) == ["\(path):5: link.enabled: expected a boolean (true or false), found an integer"])
         }
     }
@@ -53,10 +57,14 @@ import Testing
     @Test func oversizeFile() throws {
         try Self.withDirectory { directory in
             let path = directory + "/huge.toml"
-            try Data(repeating: UInt8(ascii: "#"), count: ConfigFile.maximumSize + 1).write(to: URL(fileURLWithPath: path))
-            #expect(lines(path) == [
-                "\(path): is 1048577 bytes, larger than the 1024 KiB limit for a config file; expected a netwarden.toml"
-            ])
+            try Data(repeating: UInt8(ascii: "#"), count: ConfigFile.maximumSize + 1).write(
+                to: URL(fileURLWithPath: path)
+            )
+            #expect(
+                lines(path) == [
+                    "\(path): is 1048577 bytes, larger than the 1024 KiB limit for a config file; expected a netwarden.toml"
+                ]
+            )
         }
     }
 
@@ -64,9 +72,11 @@ import Testing
         Self.withDirectory { directory in
             let path = directory + "/empty.toml"
             #expect(FileManager.default.createFile(atPath: path, contents: Data()))
-            #expect(lines(path) == [
-                "\(path):1: (file): the file is empty (or only comments); expected at least an [identity] section with trust and site"
-            ])
+            #expect(
+                lines(path) == [
+                    "\(path):1: (file): the file is empty (or only comments); expected at least an [identity] section with trust and site"
+                ]
+            )
         }
     }
 
@@ -79,9 +89,11 @@ import Testing
             try "[identity]\n".write(toFile: path, atomically: true, encoding: .utf8)
             chmod(path, 0o000)
             defer { chmod(path, 0o600) }
-            #expect(lines(path) == [
-                "\(path): permission denied; netwarden must be able to read it (check its owner and mode)"
-            ])
+            #expect(
+                lines(path) == [
+                    "\(path): permission denied; netwarden must be able to read it (check its owner and mode)"
+                ]
+            )
         }
     }
 }

@@ -34,7 +34,12 @@ public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     public var message: String
 
     public init(
-        _ code: Code, file: String, line: Int?, column: Int? = nil, key: String?, message: String
+        _ code: Code,
+        file: String,
+        line: Int?,
+        column: Int? = nil,
+        key: String?,
+        message: String
     ) {
         self.code = code
         self.file = file

@@ -13,7 +13,14 @@ public final class ConfigDiagnostics {
     public func report(_ code: ConfigDiagnostic.Code, at location: TOMLLocation?, key: String?, _ message: String) {
         all.append(
             ConfigDiagnostic(
-                code, file: file, line: location?.line, column: location?.column, key: key, message: message))
+                code,
+                file: file,
+                line: location?.line,
+                column: location?.column,
+                key: key,
+                message: message
+            )
+        )
     }
 
     public var errors: ConfigErrors { ConfigErrors(all) }

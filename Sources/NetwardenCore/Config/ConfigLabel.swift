@@ -7,7 +7,8 @@ public enum ConfigLabel {
 
     /// What is wrong with `text` as an identity name, or nil if it is fine.
     public static func problem(with text: String) -> String? {
-        let rule = "expected 1 to \(maximumLength) characters of A-Z a-z 0-9 . _ - (it becomes a metric label value and a file name)"
+        let rule =
+            "expected 1 to \(maximumLength) characters of A-Z a-z 0-9 . _ - (it becomes a metric label value and a file name)"
         if text.isEmpty { return "must not be empty; \(rule)" }
         if text == "." || text == ".." { return "`\(text)` is not allowed; \(rule)" }
         if let bad = text.unicodeScalars.first(where: { !isAllowed($0) }) {

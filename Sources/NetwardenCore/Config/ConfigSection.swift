@@ -37,8 +37,11 @@ struct SectionBinding<Section: ConfigSection>: ConfigSectionBinding {
             // Absent, or present but not a table (already reported by `table(_:)`).
             if let requirement = Section.requirement, root.table[Section.name] == nil {
                 root.diagnostics.report(
-                    .missingSection, at: TOMLLocation(line: 1, column: 1), key: "(file)",
-                    "the [\(Section.name)] section is missing; expected \(requirement)")
+                    .missingSection,
+                    at: TOMLLocation(line: 1, column: 1),
+                    key: "(file)",
+                    "the [\(Section.name)] section is missing; expected \(requirement)"
+                )
             }
             config[keyPath: keyPath] = Section.defaults
             return

@@ -49,11 +49,19 @@ public final class ConfigTableReader {
     /// A setting the file must contain. When it is missing, the error shows `example` as the
     /// line to add; `placeholder` is returned so decoding can go on.
     public func required<Value>(
-        _ key: String, _ type: ConfigValueType<Value>, placeholder: Value, example: String
+        _ key: String,
+        _ type: ConfigValueType<Value>,
+        placeholder: Value,
+        example: String
     ) -> Value {
         if let value = optional(key, type) { return value }
         if table[key] == nil, isPresent {
-            diagnostics.report(.missingKey, at: location, key: keyPath(key), "missing; expected a line like \(key) = \(example)")
+            diagnostics.report(
+                .missingKey,
+                at: location,
+                key: keyPath(key),
+                "missing; expected a line like \(key) = \(example)"
+            )
         }
         return placeholder
     }
@@ -80,7 +88,10 @@ public final class ConfigTableReader {
         value(key, .seconds(range: range), default: defaultValue)
     }
 
-    public func word<Word: RawRepresentable & CaseIterable & SendableMetatype>(_ key: String, default defaultValue: Word) -> Word
+    public func word<Word: RawRepresentable & CaseIterable & SendableMetatype>(
+        _ key: String,
+        default defaultValue: Word
+    ) -> Word
     where Word.RawValue == String {
         value(key, .oneOf(Word.self), default: defaultValue)
     }
@@ -97,14 +108,23 @@ public final class ConfigTableReader {
             return ConfigTableReader(table: TOMLTable(), path: path + [key], location: nil, diagnostics: diagnostics)
         }
         guard case .table(let child) = entry.value.kind else {
-            if case .invalid = entry.value.kind {} else {
+            if case .invalid = entry.value.kind {
+            } else {
                 diagnostics.report(
-                    .wrongType, at: entry.value.location, key: keyPath(key),
-                    "expected a table ([\(keyPath(key))] or { ... }), found \(entry.value.typeDescription)")
+                    .wrongType,
+                    at: entry.value.location,
+                    key: keyPath(key),
+                    "expected a table ([\(keyPath(key))] or { ... }), found \(entry.value.typeDescription)"
+                )
             }
             return ConfigTableReader(table: TOMLTable(), path: path + [key], location: nil, diagnostics: diagnostics)
         }
-        return ConfigTableReader(table: child, path: path + [key], location: entry.value.location, diagnostics: diagnostics)
+        return ConfigTableReader(
+            table: child,
+            path: path + [key],
+            location: entry.value.location,
+            diagnostics: diagnostics
+        )
     }
 
     /// An array of tables (`[[probes.http]]` blocks). Each reader must be `finish()`ed.
@@ -113,10 +133,14 @@ public final class ConfigTableReader {
         guard let entry = table[key] else { return [] }
         let expected = "an array of tables ([[\(keyPath(key))]] blocks)"
         guard case .array(let items) = entry.value.kind else {
-            if case .invalid = entry.value.kind {} else {
+            if case .invalid = entry.value.kind {
+            } else {
                 diagnostics.report(
-                    .wrongType, at: entry.value.location, key: keyPath(key),
-                    "expected \(expected), found \(entry.value.typeDescription)")
+                    .wrongType,
+                    at: entry.value.location,
+                    key: keyPath(key),
+                    "expected \(expected), found \(entry.value.typeDescription)"
+                )
             }
             return []
         }
@@ -124,20 +148,30 @@ public final class ConfigTableReader {
         for (index, item) in items.enumerated() {
             guard case .table(let child) = item.kind else {
                 diagnostics.report(
-                    .wrongType, at: item.location, key: keyPath(key),
-                    "entry \(index + 1): expected a table, found \(item.typeDescription)")
+                    .wrongType,
+                    at: item.location,
+                    key: keyPath(key),
+                    "entry \(index + 1): expected a table, found \(item.typeDescription)"
+                )
                 continue
             }
             readers.append(
                 ConfigTableReader(
-                    table: child, path: path + [key], location: item.location, diagnostics: diagnostics))
+                    table: child,
+                    path: path + [key],
+                    location: item.location,
+                    diagnostics: diagnostics
+                )
+            )
         }
         return readers
     }
 
     /// Reports a problem found by cross-checking keys (for example one interface in two lists).
     public func report(
-        _ code: ConfigDiagnostic.Code = .invalidValue, key: String, _ message: String
+        _ code: ConfigDiagnostic.Code = .invalidValue,
+        key: String,
+        _ message: String
     ) {
         diagnostics.report(code, at: table[key]?.value.location ?? location, key: keyPath(key), message)
     }

@@ -13,7 +13,8 @@ public struct ConfigValueType<Value>: Sendable {
 
     /// The same type with an extra check; `check` returns what is wrong, or nil if the value is fine.
     public func checked(
-        as code: ConfigDiagnostic.Code = .invalidValue, _ check: @escaping @Sendable (Value) -> String?
+        as code: ConfigDiagnostic.Code = .invalidValue,
+        _ check: @escaping @Sendable (Value) -> String?
     ) -> ConfigValueType<Value> {
         ConfigValueType { value in
             decoder(value).flatMap { decoded in
@@ -40,7 +41,9 @@ extension ConfigValueType where Value == String {
             }
             guard words.contains(text) else {
                 var message = "`\(text)` is not allowed; expected one of: \(list)"
-                if let guess = EditDistance.suggestion(for: text, among: words) { message += " (did you mean `\(guess)`?)" }
+                if let guess = EditDistance.suggestion(for: text, among: words) {
+                    message += " (did you mean `\(guess)`?)"
+                }
                 return .failure(ConfigValueProblem(.invalidValue, message))
             }
             return .success(text)
@@ -54,7 +57,8 @@ extension ConfigValueType where Value: RawRepresentable & CaseIterable & Sendabl
         let word = ConfigValueType<String>.word(of: Value.allCases.map(\.rawValue))
         return Self { value in
             word.decode(value).flatMap { text in
-                Value(rawValue: text).map { .success($0) } ?? .failure(ConfigValueProblem(.invalidValue, "`\(text)` is not allowed"))
+                Value(rawValue: text).map { .success($0) }
+                    ?? .failure(ConfigValueProblem(.invalidValue, "`\(text)` is not allowed"))
             }
         }
     }
@@ -71,7 +75,9 @@ extension ConfigValueType where Value == Int {
                 return .failure(
                     ConfigValueProblem(
                         .outOfRange,
-                        "\(number) is out of range; expected an integer from \(range.lowerBound) to \(range.upperBound)"))
+                        "\(number) is out of range; expected an integer from \(range.lowerBound) to \(range.upperBound)"
+                    )
+                )
             }
             return .success(exact)
         }
@@ -93,7 +99,8 @@ extension ConfigValueType where Value == Double {
                     ConfigValueProblem(
                         .outOfRange,
                         "\(ConfigValueType.format(number)) is out of range; expected a number from \(ConfigValueType.format(range.lowerBound)) to \(ConfigValueType.format(range.upperBound))"
-                    ))
+                    )
+                )
             }
             return .success(number)
         }
@@ -123,7 +130,8 @@ extension ConfigValueType where Value == Duration {
                     ConfigValueProblem(
                         .outOfRange,
                         "\(format(number)) seconds is out of range; expected \(format(range.lowerBound)) to \(format(range.upperBound)) seconds"
-                    ))
+                    )
+                )
             }
             // Whole milliseconds: finer settings would only be rounding noise in a schedule.
             return .success(.milliseconds(Int64((number * 1000).rounded())))
@@ -136,7 +144,9 @@ extension ConfigValueType where Value == Bool {
         Self { value in
             if case .boolean(let flag) = value.kind { return .success(flag) }
             if case .string(let text) = value.kind, text == "true" || text == "false" {
-                return .failure(ConfigValueProblem(.wrongType, "expected a boolean, found a string; write \(text) without quotes"))
+                return .failure(
+                    ConfigValueProblem(.wrongType, "expected a boolean, found a string; write \(text) without quotes")
+                )
             }
             return .failure(.wrongType(expected: "a boolean (true or false)", found: value))
         }

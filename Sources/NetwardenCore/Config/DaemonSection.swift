@@ -15,7 +15,8 @@ public struct DaemonSection: ConfigSection {
     public var statusInterval: Duration
 
     public init(
-        stateDirectory: String = "/var/lib/netwarden", logLevel: LogLevel = .info,
+        stateDirectory: String = "/var/lib/netwarden",
+        logLevel: LogLevel = .info,
         statusInterval: Duration = .seconds(30)
     ) {
         self.stateDirectory = stateDirectory
@@ -26,7 +27,9 @@ public struct DaemonSection: ConfigSection {
     public static let defaults = DaemonSection()
 
     static let absolutePath = ConfigValueType<String>.string.checked { path in
-        if !path.hasPrefix("/") { return "`\(path)` is a relative path; expected an absolute path such as /var/lib/netwarden" }
+        if !path.hasPrefix("/") {
+            return "`\(path)` is a relative path; expected an absolute path such as /var/lib/netwarden"
+        }
         if let bad = path.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "the path contains \(ConfigLabel.describe(bad)); expected a plain absolute path"
         }

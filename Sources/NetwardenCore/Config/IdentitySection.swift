@@ -26,7 +26,9 @@ public struct IdentitySection: ConfigSection {
         trust = reader.required("trust", Self.label, placeholder: "", example: "\"example-trust\"")
         site = reader.required("site", Self.label, placeholder: "", example: "\"example-primary\"")
         gateway = reader.value(
-            "gateway", ConfigValueType<String>.string.checked { $0.isEmpty ? nil : ConfigLabel.problem(with: $0) },
-            default: "")
+            "gateway",
+            ConfigValueType<String>.string.checked { $0.isEmpty ? nil : ConfigLabel.problem(with: $0) },
+            default: ""
+        )
     }
 }

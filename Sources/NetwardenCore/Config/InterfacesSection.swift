@@ -28,14 +28,21 @@ public struct InterfacesSection: ConfigSection {
         case .string("auto"):
             return .success(.automatic)
         case .string(let text):
-            return .failure(ConfigValueProblem(.invalidValue, "`\(text)` is not allowed; expected \(expected) (write [\"\(text)\"] for one interface)"))
+            return .failure(
+                ConfigValueProblem(
+                    .invalidValue,
+                    "`\(text)` is not allowed; expected \(expected) (write [\"\(text)\"] for one interface)"
+                )
+            )
         case .array:
             return ConfigValueType<[String]>.strings(InterfaceName.type).decode(value).flatMap { names in
                 if names.isEmpty {
                     return .failure(ConfigValueProblem(.invalidValue, "the list is empty; expected \(expected)"))
                 }
                 if let repeated = firstRepeat(in: names) {
-                    return .failure(ConfigValueProblem(.invalidValue, "`\(repeated)` is listed twice; expected each interface once"))
+                    return .failure(
+                        ConfigValueProblem(.invalidValue, "`\(repeated)` is listed twice; expected each interface once")
+                    )
                 }
                 return .success(.interfaces(names))
             }
@@ -56,10 +63,14 @@ public struct InterfacesSection: ConfigSection {
             ConfigValueType<[String]>.strings(InterfaceName.type).checked { names in
                 Self.firstRepeat(in: names).map { "`\($0)` is listed twice; expected each interface once" }
             },
-            default: [])
+            default: []
+        )
         // An interface is measured as one or the other; both would double-count its traffic.
         if case .interfaces(let uplinks) = uplink, let shared = lan.first(where: uplinks.contains) {
-            reader.report(key: "lan", "`\(shared)` is also listed in uplink; expected each interface in only one of uplink and lan")
+            reader.report(
+                key: "lan",
+                "`\(shared)` is also listed in uplink; expected each interface in only one of uplink and lan"
+            )
         }
     }
 }

@@ -33,15 +33,22 @@ public struct NetwardenConfig: Sendable, Equatable {
         if document.root.isEmpty {
             if document.errors.isEmpty {
                 diagnostics.report(
-                    .emptyFile, at: TOMLLocation(line: 1, column: 1), key: "(file)",
-                    "the file is empty (or only comments); expected at least an [identity] section with trust and site")
+                    .emptyFile,
+                    at: TOMLLocation(line: 1, column: 1),
+                    key: "(file)",
+                    "the file is empty (or only comments); expected at least an [identity] section with trust and site"
+                )
             }
             // An encoding error leaves nothing to check; more lines would only repeat it.
             return .failure(diagnostics.errors)
         }
 
         let root = ConfigTableReader(
-            table: document.root, path: [], location: TOMLLocation(line: 1, column: 1), diagnostics: diagnostics)
+            table: document.root,
+            path: [],
+            location: TOMLLocation(line: 1, column: 1),
+            diagnostics: diagnostics
+        )
         var config = NetwardenConfig()
         for section in sections { section.read(from: root, into: &config) }
         reportUnknownSections(in: document.root, diagnostics: diagnostics)
@@ -65,8 +72,11 @@ public struct NetwardenConfig: Sendable, Equatable {
                 diagnostics.report(.unknownSection, at: entry.keyLocation, key: key, message)
             } else {
                 diagnostics.report(
-                    .unknownKey, at: entry.keyLocation, key: key,
-                    "a setting outside any section; expected it below a section header such as [identity]")
+                    .unknownKey,
+                    at: entry.keyLocation,
+                    key: key,
+                    "a setting outside any section; expected it below a section header such as [identity]"
+                )
             }
         }
     }

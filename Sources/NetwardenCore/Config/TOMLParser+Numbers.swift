@@ -11,7 +11,9 @@ extension TOMLParserState {
             throw error(
                 .unsupported,
                 "date-times are not supported here; no netwarden setting is a date (write it as a \"string\" if needed)",
-                at: start, key: key)
+                at: start,
+                key: key
+            )
         }
         var body = chars[...]
         var sign: UInt8?
@@ -26,7 +28,9 @@ extension TOMLParserState {
             throw error(
                 .syntax,
                 "`\(word)` is not a value; strings need quotes (\"\(word)\"), booleans are true or false",
-                at: start, key: key)
+                at: start,
+                key: key
+            )
         }
 
         // 0x / 0o / 0b integers: no sign allowed (TOML 1.0).
@@ -48,7 +52,8 @@ extension TOMLParserState {
         if !isFloat {
             guard let cleaned = Self.decimalIntegerPart(body) else {
                 throw fail(
-                    "`\(word)` is not a valid integer (no leading zeros, digits may be separated by single `_`)")
+                    "`\(word)` is not a valid integer (no leading zeros, digits may be separated by single `_`)"
+                )
             }
             guard let value = Int64((negative ? "-" : "") + cleaned) else {
                 throw fail("`\(word)` does not fit in a 64-bit signed integer")
@@ -61,7 +66,8 @@ extension TOMLParserState {
         let mantissa = body[..<(exponentIndex ?? body.endIndex)]
         let dotIndex = mantissa.firstIndex(of: UInt8(ascii: "."))
         let invalid = fail(
-            "`\(word)` is not a valid float (expected digits on both sides of `.`, like 0.5 or 1e-3)")
+            "`\(word)` is not a valid float (expected digits on both sides of `.`, like 0.5 or 1e-3)"
+        )
         guard let integerPart = Self.decimalIntegerPart(mantissa[..<(dotIndex ?? mantissa.endIndex)]) else {
             throw invalid
         }

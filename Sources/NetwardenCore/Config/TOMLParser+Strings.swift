@@ -10,7 +10,8 @@ extension TOMLParserState {
             guard let byte = peek, byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") || !isCRLF else {
                 throw error(
                     .unterminated,
-                    "the string that starts at column \(location(of: open).column) is not closed on its line; expected a closing `\"` (use \"\"\" for text over several lines)")
+                    "the string that starts at column \(location(of: open).column) is not closed on its line; expected a closing `\"` (use \"\"\" for text over several lines)"
+                )
             }
             switch byte {
             case UInt8(ascii: "\""):
@@ -36,7 +37,9 @@ extension TOMLParserState {
         while true {
             guard let byte = peek else {
                 throw error(
-                    .unterminated, "the multi-line string opened at line \(open.line) is not closed; expected `\"\"\"`")
+                    .unterminated,
+                    "the multi-line string opened at line \(open.line) is not closed; expected `\"\"\"`"
+                )
             }
             switch byte {
             case UInt8(ascii: "\""):
@@ -58,7 +61,8 @@ extension TOMLParserState {
             guard let byte = peek, byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") || !isCRLF else {
                 throw error(
                     .unterminated,
-                    "the string that starts at column \(location(of: open).column) is not closed on its line; expected a closing `'`")
+                    "the string that starts at column \(location(of: open).column) is not closed on its line; expected a closing `'`"
+                )
             }
             if byte == UInt8(ascii: "'") {
                 position += 1
@@ -78,7 +82,9 @@ extension TOMLParserState {
         while true {
             guard let byte = peek else {
                 throw error(
-                    .unterminated, "the multi-line string opened at line \(open.line) is not closed; expected `'''`")
+                    .unterminated,
+                    "the multi-line string opened at line \(open.line) is not closed; expected `'''`"
+                )
             }
             if byte == UInt8(ascii: "'") {
                 if let closed = try closeMultiline(quote: byte, into: &text) { return closed }
@@ -104,7 +110,8 @@ extension TOMLParserState {
             throw error(
                 .syntax,
                 "too many quotes in a row: a multi-line string may hold at most two before its closing three",
-                at: position + 5)
+                at: position + 5
+            )
         }
         text.append(contentsOf: repeatElement(quote, count: count - 3))
         position += count
@@ -126,7 +133,8 @@ extension TOMLParserState {
             let name = Self.hex(UInt32(byte))
             throw error(
                 .controlCharacter,
-                "control character \(name) is not allowed in a string; write it as an escape such as \\u\(name.dropFirst(2))")
+                "control character \(name) is not allowed in a string; write it as an escape such as \\u\(name.dropFirst(2))"
+            )
         }
     }
 
@@ -152,14 +160,17 @@ extension TOMLParserState {
                     throw error(
                         .invalidEscape,
                         "`\\\(Character(Unicode.Scalar(code)))` must be followed by \(digits) hexadecimal digits",
-                        at: start)
+                        at: start
+                    )
                 }
                 value = value << 4 | UInt32(digit)
             }
             guard let scalar = Unicode.Scalar(value) else {
                 throw error(
                     .invalidEscape,
-                    "\(Self.hex(value)) is not a Unicode scalar value (surrogate or above U+10FFFF)", at: start)
+                    "\(Self.hex(value)) is not a Unicode scalar value (surrogate or above U+10FFFF)",
+                    at: start
+                )
             }
             text.append(contentsOf: Array(String(Character(scalar)).utf8))
             position += digits
@@ -173,8 +184,10 @@ extension TOMLParserState {
             position = probe
             guard consumeNewline() else {
                 throw error(
-                    .invalidEscape, "a `\\` followed by spaces must end the line (to join lines); found text after it",
-                    at: start)
+                    .invalidEscape,
+                    "a `\\` followed by spaces must end the line (to join lines); found text after it",
+                    at: start
+                )
             }
             while true {
                 skipSpaces()
@@ -185,7 +198,8 @@ extension TOMLParserState {
             throw error(
                 .invalidEscape,
                 "\(describe(at: position)) cannot follow `\\`; expected one of \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX (or use a 'literal string')",
-                at: start)
+                at: start
+            )
         }
         position += 1
     }

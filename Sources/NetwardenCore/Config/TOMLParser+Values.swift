@@ -4,7 +4,10 @@ extension TOMLParserState {
     mutating func parseValue(depth: Int, key: [String]) throws(TOMLParseError) -> TOMLValue {
         guard depth <= TOMLParser.maximumDepth else {
             throw error(
-                .tooDeep, "nested more than \(TOMLParser.maximumDepth) levels deep; expected a flatter value", key: key)
+                .tooDeep,
+                "nested more than \(TOMLParser.maximumDepth) levels deep; expected a flatter value",
+                key: key
+            )
         }
         let start = position
         let at = here
@@ -21,8 +24,10 @@ extension TOMLParserState {
             return try parseInlineTable(depth: depth, key: key)
         case nil, UInt8(ascii: "\n")?, UInt8(ascii: "\r")?, UInt8(ascii: "#")?:
             throw error(
-                .syntax, "expected a value after `=` (a \"string\", number, true/false, [array] or {table})",
-                key: key)
+                .syntax,
+                "expected a value after `=` (a \"string\", number, true/false, [array] or {table})",
+                key: key
+            )
         default:
             break
         }
@@ -37,7 +42,8 @@ extension TOMLParserState {
             throw error(
                 .syntax,
                 "expected a value (a \"string\", number, true/false, [array] or {table}), found \(describe(at: start))",
-                key: key)
+                key: key
+            )
         }
         let word = String(decoding: bytes[start..<position], as: UTF8.self)
         if word == "true" { return TOMLValue(.boolean(true), at: at) }
@@ -63,7 +69,10 @@ extension TOMLParserState {
             }
             if isAtEnd {
                 throw error(
-                    .unterminated, "the array opened at line \(at.line) is not closed; expected `]`", key: key)
+                    .unterminated,
+                    "the array opened at line \(at.line) is not closed; expected `]`",
+                    key: key
+                )
             }
             if peek == UInt8(ascii: ",") {
                 throw error(.syntax, "expected a value in the array before `,`", key: key)
@@ -75,12 +84,16 @@ extension TOMLParserState {
             } else if peek != UInt8(ascii: "]") {
                 if isAtEnd {
                     throw error(
-                        .unterminated, "the array opened at line \(at.line) is not closed; expected `]`", key: key)
+                        .unterminated,
+                        "the array opened at line \(at.line) is not closed; expected `]`",
+                        key: key
+                    )
                 }
                 throw error(
                     .syntax,
                     "expected `,` or `]` after an element of the array opened at line \(location(of: start).line), found \(describe(at: position))",
-                    key: key)
+                    key: key
+                )
             }
         }
     }
@@ -100,7 +113,8 @@ extension TOMLParserState {
                 throw error(
                     .unterminated,
                     "the inline table opened at line \(at.line) is not closed on its line; expected `}` (inline tables must fit on one line)",
-                    key: key)
+                    key: key
+                )
             }
             let innerKey = try parseKey()
             try expectEquals(after: innerKey, fullPath: key + innerKey.names)
@@ -116,10 +130,14 @@ extension TOMLParserState {
                     throw error(
                         .unterminated,
                         "the inline table opened at line \(at.line) is not closed on its line; expected `}` (inline tables must fit on one line)",
-                        key: key)
+                        key: key
+                    )
                 }
                 throw error(
-                    .syntax, "expected `,` or `}` in the inline table, found \(describe(at: position))", key: key)
+                    .syntax,
+                    "expected `,` or `}` in the inline table, found \(describe(at: position))",
+                    key: key
+                )
             }
             position += 1
             skipSpaces()

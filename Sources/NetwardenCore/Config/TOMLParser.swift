@@ -109,10 +109,17 @@ struct TOMLParserState {
     }
 
     func error(
-        _ code: TOMLParseError.Code, _ message: String, at offset: Int? = nil, key: [String]? = nil
+        _ code: TOMLParseError.Code,
+        _ message: String,
+        at offset: Int? = nil,
+        key: [String]? = nil
     ) -> TOMLParseError {
         TOMLParseError(
-            code, message, at: location(of: offset ?? position), key: key.map { TOMLKeyPath.display($0) })
+            code,
+            message,
+            at: location(of: offset ?? position),
+            key: key.map { TOMLKeyPath.display($0) }
+        )
     }
 
     static func isBareKeyByte(_ byte: UInt8) -> Bool {
@@ -139,12 +146,15 @@ struct TOMLParserState {
                 error(
                     .invalidUTF8,
                     "byte 0x\(value) is not valid UTF-8; the file must be UTF-8 text (was it saved in another encoding, or is it not a config file?)",
-                    at: bad))
+                    at: bad
+                )
+            )
             return
         }
         if let nul = bytes.firstIndex(of: 0) {
             errors.append(
-                error(.binaryContent, "the file contains a NUL byte; it looks binary, expected TOML text", at: nul))
+                error(.binaryContent, "the file contains a NUL byte; it looks binary, expected TOML text", at: nul)
+            )
             return
         }
         while true {
@@ -172,7 +182,9 @@ struct TOMLParserState {
                         errors.append(
                             self.error(
                                 .tooManyErrors,
-                                "stopped after \(TOMLParser.maximumErrors) errors; fix these and check again"))
+                                "stopped after \(TOMLParser.maximumErrors) errors; fix these and check again"
+                            )
+                        )
                     }
                     return
                 }
@@ -234,7 +246,8 @@ struct TOMLParserState {
             if Self.isForbiddenControl(byte) {
                 throw error(
                     .controlCharacter,
-                    "control character \(Self.hex(UInt32(byte))) is not allowed in a comment")
+                    "control character \(Self.hex(UInt32(byte))) is not allowed in a comment"
+                )
             }
             position += 1
         }
@@ -296,13 +309,16 @@ struct TOMLParserState {
                 throw error(
                     .syntax,
                     "expected \(what) (letters, digits, `_` and `-`, or a \"quoted\" key), found \(describe(at: position))",
-                    key: segments.isEmpty ? nil : segments.map(\.name))
+                    key: segments.isEmpty ? nil : segments.map(\.name)
+                )
             }
             segments.append((name, location(of: start)))
             if segments.count > TOMLParser.maximumDepth {
                 throw error(
-                    .tooDeep, "the key has more than \(TOMLParser.maximumDepth) parts; expected a shorter key",
-                    at: start)
+                    .tooDeep,
+                    "the key has more than \(TOMLParser.maximumDepth) parts; expected a shorter key",
+                    at: start
+                )
             }
             skipSpaces()
             guard peek == UInt8(ascii: ".") else { return TOMLKeyPath(segments: segments) }
@@ -337,7 +353,8 @@ struct TOMLParserState {
             throw error(
                 .syntax,
                 "expected `=` after the key, found \(describe(at: position)) (keys with spaces need \"quotes\")",
-                key: fullPath)
+                key: fullPath
+            )
         }
         position += 1
         skipSpaces()
@@ -345,7 +362,10 @@ struct TOMLParserState {
 
     /// Puts `value` at the dotted `key` below `table`, creating the dotted tables in between.
     mutating func insert(
-        _ value: TOMLValue, at key: TOMLKeyPath, into table: TOMLTableBuilder, tablePath: [String]
+        _ value: TOMLValue,
+        at key: TOMLKeyPath,
+        into table: TOMLTableBuilder,
+        tablePath: [String]
     ) throws(TOMLParseError) {
         var target = table
         var path = tablePath
@@ -359,17 +379,23 @@ struct TOMLParserState {
                     throw TOMLParseError(
                         .redefinition,
                         "the table was already defined at line \(child.location.line); add keys to it under its [header] instead of with a dotted key",
-                        at: segment.location, key: TOMLKeyPath.display(path))
+                        at: segment.location,
+                        key: TOMLKeyPath.display(path)
+                    )
                 case .tableArray:
                     throw TOMLParseError(
                         .redefinition,
                         "this is an array of tables ([[...]]) defined at line \(keyLocation.line); a dotted key cannot add to it",
-                        at: segment.location, key: TOMLKeyPath.display(path))
+                        at: segment.location,
+                        key: TOMLKeyPath.display(path)
+                    )
                 case .value(let old):
                     throw TOMLParseError(
                         .redefinition,
                         "this key already holds \(old.typeDescription) (line \(old.location.line)); it cannot also be a table",
-                        at: segment.location, key: TOMLKeyPath.display(path))
+                        at: segment.location,
+                        key: TOMLKeyPath.display(path)
+                    )
                 }
             } else {
                 let child = TOMLTableBuilder(origin: .dotted, location: segment.location)
@@ -381,8 +407,11 @@ struct TOMLParserState {
         path.append(last.name)
         if let (_, keyLocation) = target.items[last.name] {
             throw TOMLParseError(
-                .duplicateKey, "duplicate key; it was already set at line \(keyLocation.line)",
-                at: last.location, key: TOMLKeyPath.display(path))
+                .duplicateKey,
+                "duplicate key; it was already set at line \(keyLocation.line)",
+                at: last.location,
+                key: TOMLKeyPath.display(path)
+            )
         }
         target.set(last.name, .value(value), keyLocation: last.location)
     }
@@ -403,8 +432,10 @@ struct TOMLParserState {
         guard bytes[position...].starts(with: closing) else {
             let expected = isArray ? "`]]`" : "`]`"
             throw error(
-                .syntax, "expected \(expected) to close the table header, found \(describe(at: position))",
-                key: key.names)
+                .syntax,
+                "expected \(expected) to close the table header, found \(describe(at: position))",
+                key: key.names
+            )
         }
         position += closing.count
         let headerLocation = location(of: headerStart)
@@ -424,7 +455,9 @@ struct TOMLParserState {
                     throw TOMLParseError(
                         .redefinition,
                         "this key already holds \(old.typeDescription) (line \(old.location.line)); it cannot also be a table",
-                        at: segment.location, key: TOMLKeyPath.display(path))
+                        at: segment.location,
+                        key: TOMLKeyPath.display(path)
+                    )
                 }
             } else {
                 let child = TOMLTableBuilder(origin: .implicit, location: headerLocation)
@@ -447,12 +480,16 @@ struct TOMLParserState {
                 throw TOMLParseError(
                     .redefinition,
                     "[\(display)] is already a table (line \(table.location.line)); it cannot also be an array of tables",
-                    at: headerLocation, key: display)
+                    at: headerLocation,
+                    key: display
+                )
             case .value(let old)?:
                 throw TOMLParseError(
                     .redefinition,
                     "this key already holds \(old.typeDescription) (line \(old.location.line)); [[\(display)]] cannot add to it",
-                    at: headerLocation, key: display)
+                    at: headerLocation,
+                    key: display
+                )
             }
             current = element
         } else {
@@ -471,17 +508,23 @@ struct TOMLParserState {
                 throw TOMLParseError(
                     .redefinition,
                     "table [\(display)] is defined twice; it was already defined \(how) at line \(table.location.line)",
-                    at: headerLocation, key: display)
+                    at: headerLocation,
+                    key: display
+                )
             case .tableArray?:
                 throw TOMLParseError(
                     .redefinition,
                     "[\(display)] is an array of tables (line \(existing!.keyLocation.line)); write [[\(display)]] to add an element",
-                    at: headerLocation, key: display)
+                    at: headerLocation,
+                    key: display
+                )
             case .value(let old)?:
                 throw TOMLParseError(
                     .redefinition,
                     "this key already holds \(old.typeDescription) (line \(old.location.line)); it cannot also be a table",
-                    at: headerLocation, key: display)
+                    at: headerLocation,
+                    key: display
+                )
             }
         }
     }

@@ -1,9 +1,10 @@
+import NetwardenCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NetwardenCore
 
 #if canImport(Glibc)
 private let systemRead = Glibc.read
