@@ -18,6 +18,9 @@ struct NetwardenCommand: AsyncParsableCommand {
             """,
         version: NetwardenVersion.string,
         subcommands: [
+            RunCommand.self,
+            CheckConfigCommand.self,
+            ProbeCommand.self,
             VersionCommand.self,
         ]
     )

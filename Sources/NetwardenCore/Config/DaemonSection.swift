@@ -2,11 +2,9 @@
 public struct DaemonSection: ConfigSection {
     public static let name = "daemon"
 
-    /// Log levels as the file spells them, least to most severe. The daemon maps them onto its
-    /// logger's levels (and `<N>` syslog priorities).
-    public enum LogLevel: String, Sendable, CaseIterable {
-        case trace, debug, info, notice, warning, error, critical
-    }
+    /// Log levels as the file spells them, least to most severe; `LogSeverity` also maps each
+    /// to its `<N>` syslog priority.
+    public typealias LogLevel = LogSeverity
 
     /// Where the spool, outbox and other state live; an absolute path.
     public var stateDirectory: String

@@ -5,6 +5,7 @@ public struct NetwardenConfig: Sendable, Equatable {
     public var interfaces = InterfacesSection.defaults
     public var daemon = DaemonSection.defaults
     public var link = LinkSection.defaults
+    public var probes = ProbesSection.defaults
 
     /// Every section in the order the shipped file lists them. A new section adds its stored
     /// property above and one line here; unknown-section errors and suggestions follow from it.
@@ -14,6 +15,7 @@ public struct NetwardenConfig: Sendable, Equatable {
             SectionBinding(\.interfaces),
             SectionBinding(\.daemon),
             SectionBinding(\.link),
+            SectionBinding(\.probes),
         ]
     }
 

@@ -1,5 +1,3 @@
-import NetwardenCore
-
 /// One configured probe, resolved and ready to run: what to probe, how often, and from where.
 public struct ProbeSpec: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {

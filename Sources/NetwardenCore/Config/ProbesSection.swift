@@ -1,0 +1,188 @@
+/// `[probes]`: the active health probes, as `[[probes.icmp]]`, `[[probes.dns]]`,
+/// `[[probes.tcp]]` and `[[probes.http]]` blocks, plus defaults for all of them.
+///
+/// One array per kind (rather than one list with a `kind` key) so each block accepts only the
+/// keys its kind understands: `port` in an ICMP block is an "unknown key" error with a
+/// suggestion, not a silently ignored setting.
+public struct ProbesSection: ConfigSection {
+    public static let name = "probes"
+
+    public var defaultInterval: Duration
+    public var defaultTimeout: Duration
+    /// Every probe, in file order by kind (icmp, dns, tcp, http).
+    public var probes: [ProbeSpec]
+
+    public init(defaultInterval: Duration = .seconds(30), defaultTimeout: Duration = .seconds(5), probes: [ProbeSpec] = []) {
+        self.defaultInterval = defaultInterval
+        self.defaultTimeout = defaultTimeout
+        self.probes = probes
+    }
+
+    public static let defaults = ProbesSection()
+
+    /// Labels every sample already carries; a probe's own labels may not reuse them.
+    static let reservedLabels: Set<String> = [
+        "trust", "site", "gateway", "probe", "kind", "target", "reason", "phase", "stat", "rcode", "version",
+        "interface", "role", "__name__",
+    ]
+
+    public init(from reader: ConfigTableReader) {
+        defaultInterval = reader.seconds("interval_seconds", range: 1...86_400, default: Self.defaults.defaultInterval)
+        defaultTimeout = reader.seconds("timeout_seconds", range: 0.1...120, default: Self.defaults.defaultTimeout)
+        var probes: [ProbeSpec] = []
+        for kind in ProbeSpec.Kind.allCases {
+            for block in reader.tables(kind.rawValue) {
+                probes.append(Self.read(block, kind: kind, interval: defaultInterval, timeout: defaultTimeout))
+                block.finish()
+            }
+        }
+        var seen: Set<String> = []
+        for (index, probe) in probes.enumerated() where !probe.name.isEmpty {
+            if !seen.insert(probe.name).inserted {
+                reader.report(key: probes[index].kind.rawValue, "probe name `\(probe.name)` is used twice; expected unique names")
+            }
+        }
+        self.probes = probes
+    }
+
+    private static let nameType = ConfigValueType<String>.string.checked(ConfigLabel.problem(with:))
+
+    private static let hostType = ConfigValueType<String>.string.checked { host in
+        if host.isEmpty || host.count > 253 { return "expected a host name or IP address" }
+        if host.unicodeScalars.contains(where: { $0 == " " || $0 == "/" || $0.value < 0x21 || $0.value == 0x7f }) {
+            return "`\(host)` is not a host name or address; expected e.g. 8.8.8.8 or www.example.org"
+        }
+        return nil
+    }
+
+    private static let urlType = ConfigValueType<String>.string.checked { url in
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            return "`\(url)` is not an http:// or https:// URL"
+        }
+        if url.unicodeScalars.contains(where: { $0 == " " || $0.value < 0x21 || $0.value == 0x7f }) {
+            return "the URL contains spaces or control characters"
+        }
+        return nil
+    }
+
+    private static let addressType = ConfigValueType<String>.string.checked { address in
+        IPAddressText.isNumeric(address) ? nil : "`\(address)` is not a numeric IPv4 or IPv6 address"
+    }
+
+    private static func read(_ block: ConfigTableReader, kind: ProbeSpec.Kind, interval: Duration, timeout: Duration) -> ProbeSpec {
+        let name = block.required("name", nameType, placeholder: "", example: "name = \"uplink-\(kind.rawValue)\"")
+        var spec = ProbeSpec(name: name, kind: kind, target: "")
+        spec.interval = block.seconds("interval_seconds", range: 1...86_400, default: interval)
+        spec.timeout = block.seconds("timeout_seconds", range: 0.1...120, default: timeout)
+        spec.interface = block.optional("interface", InterfaceName.type)
+        spec.sourceAddress = block.optional("source_address", addressType)
+        spec.ipPreference = block.word("ip", default: ProbeSpec.IPPreference.any)
+        spec.labels = readLabels(block.table("labels"))
+        switch kind {
+        case .icmp:
+            spec.target = block.required("target", hostType, placeholder: "", example: "target = \"8.8.8.8\"")
+            spec.count = block.int("count", range: 1...1000, default: 5)
+            spec.spacing = block.seconds("spacing_seconds", range: 0.001...60, default: .milliseconds(200))
+            spec.payloadSize = block.int("payload_bytes", range: 0...65_000, default: 56)
+            if spec.spacing * spec.count >= spec.interval {
+                block.report(key: "count", "a burst of \(spec.count) pings \(spec.spacing) apart does not fit in the \(spec.interval) interval; expected fewer pings or a longer interval_seconds")
+            }
+        case .tcp:
+            spec.target = block.required("target", hostType, placeholder: "", example: "target = \"www.example.org\"")
+            spec.port = UInt16(block.int("port", range: 1...65_535, default: 443))
+        case .dns:
+            spec.resolver = block.required("resolver", addressType, placeholder: "", example: "resolver = \"10.0.0.53\"")
+            spec.target = spec.resolver ?? ""
+            spec.queryName = block.required("query", hostType, placeholder: "", example: "query = \"www.bbc.co.uk\"")
+            spec.queryType = block.word("query_type", default: DNSQueryTypeName.a).rawValue
+            spec.port = UInt16(block.int("port", range: 1...65_535, default: 53))
+        case .http:
+            spec.target = block.required("url", urlType, placeholder: "", example: "url = \"https://www.example.org/\"")
+            spec.expectStatus = block.value("expect_status", .intList(range: 100...599), default: [])
+            spec.bodyMustContain = block.optional("body_contains", .string)
+            spec.caFile = block.optional("ca_file", .string)
+            spec.verifyTLS = block.bool("verify_tls", default: true)
+            spec.followRedirects = block.bool("follow_redirects", default: true)
+        }
+        return spec
+    }
+
+    private static func readLabels(_ table: ConfigTableReader) -> [(String, String)] {
+        guard table.isPresent else { return [] }
+        var labels: [(String, String)] = []
+        for key in table.table.keys {
+            if reservedLabels.contains(key) {
+                table.report(key: key, "label `\(key)` is set by netwarden itself; choose another name")
+                _ = table.optional(key, .string)
+                continue
+            }
+            if !Self.isLabelName(key) {
+                table.report(key: key, "`\(key)` is not a valid label name; expected letters, digits and _ (not starting with a digit)")
+                _ = table.optional(key, .string)
+                continue
+            }
+            if let value = table.optional(key, .string) { labels.append((key, value)) }
+        }
+        table.finish()
+        return labels
+    }
+
+    static func isLabelName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !(first >= "0" && first <= "9") else { return false }
+        return name.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_" }
+    }
+}
+
+/// DNS record types a probe may ask for.
+public enum DNSQueryTypeName: String, Sendable, CaseIterable {
+    case a = "A", aaaa = "AAAA", cname = "CNAME", txt = "TXT", mx = "MX", ns = "NS", soa = "SOA", https = "HTTPS", svcb = "SVCB"
+}
+
+extension ConfigValueType where Value == [Int] {
+    /// An array of integers, each within `range`.
+    static func intList(range: ClosedRange<Int>) -> Self {
+        Self { value in
+            guard case .array(let items) = value.kind else {
+                return .failure(.wrongType(expected: "an array of integers like [200, 301]", found: value))
+            }
+            var out: [Int] = []
+            for item in items {
+                switch ConfigValueType<Int>.int(range: range).decode(item) {
+                case .success(let number): out.append(number)
+                case .failure(let problem): return .failure(problem)
+                }
+            }
+            return .success(out)
+        }
+    }
+}
+
+/// Numeric IP address syntax checks without the C library (core is pure).
+public enum IPAddressText {
+    public static func isNumeric(_ text: String) -> Bool { isIPv4(text) || isIPv6(text) }
+
+    public static func isIPv4(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && Int(part)! <= 255
+        }
+    }
+
+    public static func isIPv6(_ text: String) -> Bool {
+        guard text.contains(":"), text.count <= 45 else { return false }
+        let scalars = Array(text.unicodeScalars)
+        var doubleColons = 0
+        for index in scalars.indices.dropLast() where scalars[index] == ":" && scalars[index + 1] == ":" { doubleColons += 1 }
+        guard doubleColons <= 1 else { return false }
+        var groups = text.split(separator: ":", omittingEmptySubsequences: true).map(String.init)
+        var groupLimit = 8
+        if let last = groups.last, last.contains(".") {
+            guard isIPv4(last) else { return false }
+            groups.removeLast()
+            groupLimit = 6
+        }
+        guard groups.allSatisfy({ $0.count >= 1 && $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }) else { return false }
+        return doubleColons == 1 ? groups.count < groupLimit : groups.count == groupLimit
+    }
+}

@@ -1,0 +1,156 @@
+import ArgumentParser
+import NetwardenCore
+import NetwardenDaemon
+import NetwardenPlatform
+
+/// `netwarden probe icmp HOST`: a burst of pings with loss, RTT spread and jitter.
+struct ProbeICMPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "icmp", abstract: "Ping a host in a burst: loss, RTT min/avg/median/max/stddev, jitter.")
+
+    @Argument(help: ArgumentHelp("Host name or address.", valueName: "host")) var host: String
+    @Option(name: [.short, .long], help: "Echo requests to send.") var count = 10
+    @Option(help: ArgumentHelp("Seconds between requests.", valueName: "seconds")) var interval = 0.2
+    @Option(help: ArgumentHelp("ICMP payload bytes.", valueName: "bytes")) var size = 56
+    @OptionGroup var options: ProbeOptions
+
+    func validate() throws {
+        guard (1...100_000).contains(count) else { throw ValidationError("--count must be 1 to 100000") }
+        guard interval >= 0.001 && interval <= 60 else { throw ValidationError("--interval must be 0.001 to 60 seconds") }
+        guard (0...65_000).contains(size) else { throw ValidationError("--size must be 0 to 65000 bytes") }
+    }
+
+    func run() async throws {
+        var spec = ProbeSpec(name: "icmp", kind: .icmp, target: host)
+        options.apply(to: &spec)
+        spec.count = count
+        spec.spacing = .microseconds(Int64(interval * 1_000_000))
+        spec.payloadSize = size
+        try options.finish(await ProbeRunner().run(spec))
+    }
+}
+
+/// `netwarden probe tcp HOST --port N`: time a TCP handshake.
+struct ProbeTCPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tcp", abstract: "Time a TCP connection; tell refused from timeout.")
+
+    @Argument(help: ArgumentHelp("Host name or address.", valueName: "host")) var host: String
+    @Option(name: [.short, .long], help: "TCP port.") var port: UInt16 = 443
+    @OptionGroup var options: ProbeOptions
+
+    func run() async throws {
+        var spec = ProbeSpec(name: "tcp", kind: .tcp, target: host, port: port)
+        options.apply(to: &spec)
+        try options.finish(await ProbeRunner().run(spec))
+    }
+}
+
+/// `netwarden probe http URL`: phases, status, TLS and certificate expiry.
+struct ProbeHTTPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http", abstract: "Fetch a URL: timing phases, status, redirects, TLS version, certificate expiry.")
+
+    @Argument(help: ArgumentHelp("http:// or https:// URL.", valueName: "url")) var url: String
+    @Option(help: ArgumentHelp("Fail unless the body contains this text.", valueName: "text")) var expectBody: String?
+    @Option(help: ArgumentHelp("Accepted status codes (repeatable); default 200-399.", valueName: "code")) var expectStatus: [Int] = []
+    @Option(help: ArgumentHelp("Extra CA certificate file (PEM) to trust.", valueName: "file")) var caFile: String?
+    @Flag(help: "Do not follow redirects.") var noFollow = false
+    @Flag(help: "Do not verify the TLS certificate (diagnosis only).") var insecure = false
+    @OptionGroup var options: ProbeOptions
+
+    func validate() throws {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            throw ValidationError("the URL must start with http:// or https://")
+        }
+    }
+
+    func run() async throws {
+        var spec = ProbeSpec(name: "http", kind: .http, target: url)
+        options.apply(to: &spec)
+        spec.bodyMustContain = expectBody
+        spec.expectStatus = expectStatus
+        spec.caFile = caFile
+        spec.followRedirects = !noFollow
+        spec.verifyTLS = !insecure
+        try options.finish(await ProbeRunner().run(spec))
+    }
+}
+
+/// `netwarden probe dns NAME --resolver ADDRESS`.
+struct ProbeDNSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dns", abstract: "Ask a resolver for a name: rcode, latency, answers (TCP fallback on truncation).")
+
+    @Argument(help: ArgumentHelp("Name to look up.", valueName: "name")) var name: String
+    @Option(name: [.short, .long], help: ArgumentHelp("Resolver address (default: the first in /etc/resolv.conf).", valueName: "address"))
+    var resolver: String?
+    @Option(name: [.customShort("t"), .long], help: "Record type (A, AAAA, CNAME, TXT, HTTPS, ...).") var type = "A"
+    @OptionGroup var options: ProbeOptions
+
+    func run() async throws {
+        var spec = ProbeSpec(name: "dns", kind: .dns, target: resolver ?? "", resolver: resolver, queryName: name, queryType: type.uppercased())
+        options.apply(to: &spec)
+        try options.finish(await ProbeRunner().run(spec))
+    }
+}
+
+/// `netwarden probe link [INTERFACE]`: state and counters from the kernel.
+struct ProbeLinkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "link", abstract: "Show link state, speed and counters, and the default routes.")
+
+    @Argument(help: ArgumentHelp("Interface (default: every interface).", valueName: "interface")) var interface: String?
+    @Flag(help: "Print one JSON object instead of a readable report.") var json = false
+
+    func run() throws {
+        let reader = LinkReader()
+        let names = interface.map { [$0] } ?? reader.interfaceNames()
+        var links: [ReportValue] = []
+        for name in names {
+            guard let snapshot = reader.snapshot(of: name) else {
+                if interface != nil { throw ValidationError("no interface named '\(name)'") }
+                continue
+            }
+            links.append(LinkReport.value(snapshot))
+        }
+        let routes = reader.defaultRoutes().map { route in
+            ReportValue.object([
+                ReportField("interface", .string(route.interface)),
+                ReportField("gateway", route.gateway.map { .string($0) } ?? .string("on-link")),
+                ReportField("metric", .integer(route.metric)),
+            ])
+        }
+        let report = ReportValue.object([ReportField("links", .array(links)), ReportField("default_routes", .array(routes))])
+        if json {
+            print(report.json)
+        } else {
+            for case .object(let fields) in links { for line in ReportValue.object(fields).text() { print(line) }; print("") }
+            print("default routes: " + (routes.isEmpty ? "none" : reader.defaultRoutes().map { "\($0.interface) via \($0.gateway ?? "on-link") metric \($0.metric)" }.joined(separator: "; ")))
+        }
+    }
+}
+
+enum LinkReport {
+    static func value(_ link: LinkSnapshot) -> ReportValue {
+        .object([
+            ReportField("interface", .string(link.name)),
+            ReportField("operstate", .string(link.operState)),
+            ReportField("up", .bool(link.isUp)),
+            ReportField("carrier", link.carrier.map { .bool($0) } ?? .null),
+            ReportField("speed_mbps", link.speedMbps.map { .integer($0) } ?? .null),
+            ReportField("duplex", link.duplex.map { .string($0) } ?? .null),
+            ReportField("mtu", link.mtu.map { .integer($0) } ?? .null),
+            ReportField("wireless", .bool(link.isWireless)),
+            ReportField("carrier_changes", link.carrierChanges.map { .integer(Int($0)) } ?? .null),
+            ReportField("rx_bytes", .integer(Int(link.counters.rxBytes))),
+            ReportField("tx_bytes", .integer(Int(link.counters.txBytes))),
+            ReportField("rx_packets", .integer(Int(link.counters.rxPackets))),
+            ReportField("tx_packets", .integer(Int(link.counters.txPackets))),
+            ReportField("rx_errors", .integer(Int(link.counters.rxErrors))),
+            ReportField("tx_errors", .integer(Int(link.counters.txErrors))),
+            ReportField("rx_dropped", .integer(Int(link.counters.rxDropped))),
+            ReportField("tx_dropped", .integer(Int(link.counters.txDropped))),
+        ])
+    }
+}
