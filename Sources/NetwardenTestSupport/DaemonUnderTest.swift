@@ -30,7 +30,11 @@ public final class DaemonUnderTest: @unchecked Sendable {
 
     /// Starts `netwarden ARGUMENTS` with exactly `environment` (plus PATH), optionally wrapped in
     /// a launcher such as `ip netns exec NS`.
-    public init(arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws {
+    /// `journalStream` sets `$JOURNAL_STREAM` to the stderr pipe's device:inode, exactly as
+    /// systemd does when stderr is connected to the journal.
+    public init(
+        arguments: [String], environment: [String: String] = [:], launcher: [String] = [], journalStream: Bool = false
+    ) throws {
         process = Process()
         if launcher.isEmpty {
             process.executableURL = URL(fileURLWithPath: Self.binaryPath)
@@ -40,6 +44,11 @@ public final class DaemonUnderTest: @unchecked Sendable {
             process.arguments = Array(launcher.dropFirst()) + [Self.binaryPath] + arguments
         }
         var env = environment
+        if journalStream {
+            var info = stat()
+            fstat(stderrPipe.fileHandleForWriting.fileDescriptor, &info)
+            env["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+        }
         env["PATH"] = env["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
         process.environment = env
         process.standardError = stderrPipe

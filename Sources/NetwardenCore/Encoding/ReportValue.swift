@@ -67,13 +67,17 @@ public indirect enum ReportValue: Sendable, Equatable {
         }
     }
 
-    /// Numbers for people: up to 6 significant decimals, no exponent for ordinary sizes.
+    /// Numbers for people: fixed point to the microsecond (RTTs are seconds), never an exponent.
     static func format(_ value: Double) -> String {
         if value.isNaN || value.isInfinite { return "\(value)" }
         if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-        var scaled = (value * 1_000_000).rounded() / 1_000_000
-        if scaled == 0 && value != 0 { scaled = value }
-        return "\(scaled)"
+        guard abs(value) < 1e12 else { return "\(value)" }
+        let micro = Int64((abs(value) * 1_000_000).rounded())
+        var fraction = String(micro % 1_000_000)
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        let sign = value < 0 && micro != 0 ? "-" : ""
+        return sign + String(micro / 1_000_000) + (fraction.isEmpty ? "" : "." + fraction)
     }
 }
 

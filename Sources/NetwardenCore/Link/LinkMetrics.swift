@@ -32,7 +32,7 @@ public enum LinkMetrics {
         return out
     }
 
-    /// `netwarden_default_route_info{interface,gateway} 1` per default route, or
+    /// `netwarden_default_route_info{interface,nexthop} 1` per default route, or
     /// `netwarden_default_route_present 0` when there is none (an uplink-down alert keys on it).
     public static func routeSamples(
         _ routes: [DefaultRoute],
@@ -48,7 +48,7 @@ public enum LinkMetrics {
             out.append(
                 MetricSample(
                     name: "netwarden_default_route_info",
-                    labels: identity + [("interface", route.interface), ("gateway", route.gateway ?? "on-link")],
+                    labels: identity + [("interface", route.interface), ("nexthop", route.gateway ?? "on-link")],
                     value: 1, timestampMilliseconds: timestampMilliseconds))
         }
         return out

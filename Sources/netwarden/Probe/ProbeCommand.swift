@@ -27,11 +27,10 @@ struct ProbeCommand: AsyncParsableCommand {
         ]
     )
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Run every probe configured in this file once.", valueName: "file"))
+    // Long name only, and no --json here: parent options are also parsed after a subcommand,
+    // so they must not shadow the subcommands' own -c/--count and --json.
+    @Option(name: .long, help: ArgumentHelp("Run every probe configured in this file once and print a table.", valueName: "file"))
     var config: String?
-
-    @Flag(help: "Print one JSON object per probe instead of a table.")
-    var json = false
 
     func run() async throws {
         guard let config else {
@@ -57,11 +56,7 @@ struct ProbeCommand: AsyncParsableCommand {
             for await item in group { collected.append(item) }
             return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        if json {
-            for outcome in outcomes { print(outcome.report.json) }
-        } else {
-            print(ProbeTable.render(outcomes))
-        }
+        print(ProbeTable.render(outcomes))
         if outcomes.contains(where: { !$0.success }) { throw ExitCode(1) }
     }
 }
