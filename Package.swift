@@ -144,7 +144,9 @@ let package = Package(
         ),
         .testTarget(
             name: "NetwardenIntegrationTests",
-            dependencies: ["NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform", "NetwardenHTTP", "NetwardenProtocols"],
+            dependencies: [
+                "NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform", "NetwardenHTTP", "NetwardenProtocols",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -34,8 +34,13 @@ public struct Daemon: Sendable {
     private let shutdownSignals: [UnixSignal]
 
     public init(
-        initial: RuntimeSettings, loader: @escaping Loader, logContext: LogContext, logger: Logger,
-        notifier: any SystemdNotifying, linkReader: LinkReader = LinkReader(), reloadTriggers: AsyncStream<Void>,
+        initial: RuntimeSettings,
+        loader: @escaping Loader,
+        logContext: LogContext,
+        logger: Logger,
+        notifier: any SystemdNotifying,
+        linkReader: LinkReader = LinkReader(),
+        reloadTriggers: AsyncStream<Void>,
         shutdownSignals: [UnixSignal] = [.sigterm, .sigint]
     ) {
         self.initial = initial
@@ -66,14 +71,26 @@ public struct Daemon: Sendable {
             metadata: [
                 "version": "\(NetwardenVersion.string)", "config": "\(initial.source)",
                 "gateway": "\(initial.identity.gateway)", "outbox": "\(outbox.currentPath)",
-            ])
+            ]
+        )
 
         // Registered up front so READY=1 waits for the sampler's first round.
         liveness.register(LinkSamplerService.livenessName, maxSilence: initial.linkInterval * 2 + .seconds(5))
         let sampler = LinkSamplerService(
-            store: store, reader: linkReader, outbox: outbox, liveness: liveness, status: status, logger: logger)
+            store: store,
+            reader: linkReader,
+            outbox: outbox,
+            liveness: liveness,
+            status: status,
+            logger: logger
+        )
         let probes = ProbeSchedulerService(
-            store: store, outbox: outbox, liveness: liveness, status: status, logger: logger)
+            store: store,
+            outbox: outbox,
+            liveness: liveness,
+            status: status,
+            logger: logger
+        )
         let notify = NotifyService(notifier: notifier, liveness: liveness, status: status, store: store, logger: logger)
         let reload = ReloadService(triggers: reloadTriggers) { [self] in
             applyReload(store: store, outbox: outbox, status: status)
@@ -113,13 +130,15 @@ public struct Daemon: Sendable {
             let changes = Self.describeChanges(from: old, to: new)
             logger.notice(
                 "configuration reloaded",
-                metadata: ["changes": "\(changes.isEmpty ? "none" : changes.joined(separator: "; "))"])
+                metadata: ["changes": "\(changes.isEmpty ? "none" : changes.joined(separator: "; "))"]
+            )
         case .failure(let failure):
             for line in failure.lines { logger.error("\(line)") }
             status.update { $0.failedReloads += 1 }
             logger.error(
                 "configuration rejected; keeping the running configuration",
-                metadata: ["errors": "\(failure.lines.count)"])
+                metadata: ["errors": "\(failure.lines.count)"]
+            )
         }
         notifier.ready()
         notifier.status(status.snapshot.summary)
@@ -141,7 +160,11 @@ public struct Daemon: Sendable {
         note("link.enabled", old.linkEnabled, new.linkEnabled)
         note("link.interval", old.linkInterval, new.linkInterval)
         note("status_interval", old.statusInterval, new.statusInterval)
-        if old.probes != new.probes { changes.append("probes \(old.probes.count) -> \(new.probes.count) (\(new.probes.map(\.name).joined(separator: ",")))") }
+        if old.probes != new.probes {
+            changes.append(
+                "probes \(old.probes.count) -> \(new.probes.count) (\(new.probes.map(\.name).joined(separator: ",")))"
+            )
+        }
         return changes
     }
 }

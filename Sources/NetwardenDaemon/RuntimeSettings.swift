@@ -38,8 +38,16 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var source: String
 
     public init(
-        identity: Identity, uplinks: [String], uplinksAreAutomatic: Bool, lan: [String], stateDirectory: String,
-        logLevel: LogSeverity, statusInterval: Duration, linkEnabled: Bool, linkInterval: Duration, source: String
+        identity: Identity,
+        uplinks: [String],
+        uplinksAreAutomatic: Bool,
+        lan: [String],
+        stateDirectory: String,
+        logLevel: LogSeverity,
+        statusInterval: Duration,
+        linkEnabled: Bool,
+        linkInterval: Duration,
+        source: String
     ) {
         self.identity = identity
         self.uplinks = uplinks

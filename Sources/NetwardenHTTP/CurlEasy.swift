@@ -13,7 +13,9 @@ final class CurlEasy {
 
     init() throws(CurlError) {
         _ = Self.globalInit
-        guard let handle = curl_easy_init() else { throw CurlError(code: CURLE_FAILED_INIT, detail: "curl_easy_init failed") }
+        guard let handle = curl_easy_init() else {
+            throw CurlError(code: CURLE_FAILED_INIT, detail: "curl_easy_init failed")
+        }
         self.handle = handle
     }
 
@@ -37,12 +39,17 @@ final class CurlEasy {
         try check(CCurl_easy_setopt_pointer(handle, option, pointer), option)
     }
 
-    func setWriteFunction(_ callback: @escaping @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int) throws(CurlError) {
+    func setWriteFunction(
+        _ callback: @escaping @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int
+    ) throws(CurlError) {
         try check(CCurl_easy_setopt_write_function(handle, callback), CURLOPT_WRITEFUNCTION)
     }
 
     func setDebugFunction(
-        _ callback: @escaping @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32
+        _ callback:
+            @escaping @convention(c) (
+                UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?
+            ) -> Int32
     ) throws(CurlError) {
         try check(CCurl_easy_setopt_debug_function(handle, callback), CURLOPT_DEBUGFUNCTION)
     }

@@ -31,10 +31,20 @@ public struct HTTPProbe: Sendable {
     public enum IPPreference: String, Sendable, CaseIterable { case any, ipv4, ipv6 }
 
     public init(
-        url: String, timeout: Duration = .seconds(10), interface: String? = nil, sourceAddress: String? = nil,
-        ipPreference: IPPreference = .any, followRedirects: Bool = true, maxRedirects: Int = 5,
-        acceptedStatuses: [Int] = [], bodyMustContain: String? = nil, caFile: String? = nil, verifyTLS: Bool = true,
-        method: String = "GET", userAgent: String = "netwarden/\(NetwardenVersion.string)", maxBodyBytes: Int = 1 << 20
+        url: String,
+        timeout: Duration = .seconds(10),
+        interface: String? = nil,
+        sourceAddress: String? = nil,
+        ipPreference: IPPreference = .any,
+        followRedirects: Bool = true,
+        maxRedirects: Int = 5,
+        acceptedStatuses: [Int] = [],
+        bodyMustContain: String? = nil,
+        caFile: String? = nil,
+        verifyTLS: Bool = true,
+        method: String = "GET",
+        userAgent: String = "netwarden/\(NetwardenVersion.string)",
+        maxBodyBytes: Int = 1 << 20
     ) {
         self.url = url
         self.timeout = timeout
@@ -94,9 +104,12 @@ public struct HTTPProbe: Sendable {
         result.tlsVersion = collector.tlsVersion
         result.certificateExpiry = easy.certificateExpiryFields().compactMap(CertificateDate.secondsSinceEpoch).min()
         let phases = HTTPPhaseTimings(
-            nameLookup: easy.seconds(CURLINFO_NAMELOOKUP_TIME_T), connect: easy.seconds(CURLINFO_CONNECT_TIME_T),
-            appConnect: easy.seconds(CURLINFO_APPCONNECT_TIME_T), startTransfer: easy.seconds(CURLINFO_STARTTRANSFER_TIME_T),
-            total: easy.seconds(CURLINFO_TOTAL_TIME_T))
+            nameLookup: easy.seconds(CURLINFO_NAMELOOKUP_TIME_T),
+            connect: easy.seconds(CURLINFO_CONNECT_TIME_T),
+            appConnect: easy.seconds(CURLINFO_APPCONNECT_TIME_T),
+            startTransfer: easy.seconds(CURLINFO_STARTTRANSFER_TIME_T),
+            total: easy.seconds(CURLINFO_TOTAL_TIME_T)
+        )
         result.phases = phases
         result.totalSeconds = phases.total
 
@@ -145,7 +158,11 @@ public struct HTTPProbe: Sendable {
         if let interface { try easy.set(CURLOPT_INTERFACE, "if!" + interface) }
         if let sourceAddress { try easy.set(CURLOPT_INTERFACE, "host!" + sourceAddress) }
         if let caFile { try easy.set(CURLOPT_CAINFO, caFile) }
-        if method == "HEAD" { try easy.set(CURLOPT_NOBODY, true) } else if method != "GET" { try easy.set(CURLOPT_CUSTOMREQUEST, method) }
+        if method == "HEAD" {
+            try easy.set(CURLOPT_NOBODY, true)
+        } else if method != "GET" {
+            try easy.set(CURLOPT_CUSTOMREQUEST, method)
+        }
 
         let context = Unmanaged.passUnretained(collector).toOpaque()
         try easy.set(CURLOPT_WRITEDATA, pointer: context)
@@ -182,7 +199,8 @@ public struct HTTPProbe: Sendable {
             default: return .error
             }
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS,
             CURLE_SSL_CRL_BADFILE, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_CLIENTCERT:
             return .tlsError
         case CURLE_TOO_MANY_REDIRECTS: return .httpStatus

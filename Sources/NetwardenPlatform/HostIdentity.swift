@@ -5,7 +5,9 @@ public enum HostIdentity {
     /// Short hostname (up to the first dot), reduced to characters valid in a label value.
     public static func hostname() -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
-        let status = buffer.withUnsafeMutableBytes { gethostname($0.baseAddress!.assumingMemoryBound(to: CChar.self), 255) }
+        let status = buffer.withUnsafeMutableBytes {
+            gethostname($0.baseAddress!.assumingMemoryBound(to: CChar.self), 255)
+        }
         guard status == 0 else { return "unknown-gateway" }
         let full = String(decoding: buffer.prefix(while: { $0 != 0 }), as: UTF8.self)
         let short = full.split(separator: ".").first.map(String.init) ?? full

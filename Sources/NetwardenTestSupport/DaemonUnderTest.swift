@@ -13,7 +13,8 @@ public final class DaemonUnderTest: @unchecked Sendable {
 
     /// Where `swift build` put the binary: next to the test bundle that is running now.
     public static var binaryPath: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // The test binary sits inside `netwardenPackageTests.xctest/` on some toolchains.
         if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
@@ -33,7 +34,10 @@ public final class DaemonUnderTest: @unchecked Sendable {
     /// `journalStream` sets `$JOURNAL_STREAM` to the stderr pipe's device:inode, exactly as
     /// systemd does when stderr is connected to the journal.
     public init(
-        arguments: [String], environment: [String: String] = [:], launcher: [String] = [], journalStream: Bool = false
+        arguments: [String],
+        environment: [String: String] = [:],
+        launcher: [String] = [],
+        journalStream: Bool = false
     ) throws {
         process = Process()
         if launcher.isEmpty {
@@ -85,7 +89,9 @@ public final class DaemonUnderTest: @unchecked Sendable {
     /// Waits for a log line containing `text` (after skipping the first `after` lines).
     @discardableResult
     public func waitForLog(
-        containing text: String, after: Int = 0, timeout: Duration = .seconds(20)
+        containing text: String,
+        after: Int = 0,
+        timeout: Duration = .seconds(20)
     ) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -93,7 +99,10 @@ public final class DaemonUnderTest: @unchecked Sendable {
             if !process.isRunning {
                 try await Task.sleep(for: .milliseconds(50))  // let the reader drain the pipe
                 if let line = logLines.dropFirst(after).first(where: { $0.contains(text) }) { return line }
-                throw DaemonTestError("daemon exited (status \(process.terminationStatus)) before logging '\(text)'", log: logLines)
+                throw DaemonTestError(
+                    "daemon exited (status \(process.terminationStatus)) before logging '\(text)'",
+                    log: logLines
+                )
             }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -9,6 +9,8 @@ struct ConfigPathOption: ParsableArguments {
         help: ArgumentHelp(
             "Configuration file to use.",
             discussion: "Default: \(ConfigPathOption.defaultPath) if it exists, else the built-in defaults.",
-            valueName: "file"))
+            valueName: "file"
+        )
+    )
     var config: String?
 }

@@ -26,15 +26,25 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Override the state directory (where the outbox lives).", valueName: "directory"))
+            "Override the state directory (where the outbox lives).",
+            valueName: "directory"
+        )
+    )
     var stateDirectory: String?
 
-    @Option(help: ArgumentHelp("Override the log level (trace, debug, info, notice, warning, error, critical).", valueName: "level"))
+    @Option(
+        help: ArgumentHelp(
+            "Override the log level (trace, debug, info, notice, warning, error, critical).",
+            valueName: "level"
+        )
+    )
     var logLevel: String?
 
     func validate() throws {
         if let logLevel, LogSeverity(rawValue: logLevel) == nil {
-            throw ValidationError("unknown log level '\(logLevel)'; expected one of \(LogSeverity.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown log level '\(logLevel)'; expected one of \(LogSeverity.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         if let stateDirectory, !stateDirectory.hasPrefix("/") {
             throw ValidationError("--state-directory must be an absolute path, got '\(stateDirectory)'")
@@ -66,13 +76,21 @@ struct RunCommand: AsyncParsableCommand {
             initial = settings
         case .failure(let failure):
             for line in failure.lines { logger.critical("\(line)") }
-            logger.critical("cannot start: the configuration is invalid", metadata: ["errors": "\(failure.lines.count)"])
+            logger.critical(
+                "cannot start: the configuration is invalid",
+                metadata: ["errors": "\(failure.lines.count)"]
+            )
             throw ExitCode(2)
         }
 
         let daemon = Daemon(
-            initial: initial, loader: loader, logContext: context, logger: logger,
-            notifier: SystemdNotifier(environment: environment), reloadTriggers: triggers)
+            initial: initial,
+            loader: loader,
+            logContext: context,
+            logger: logger,
+            notifier: SystemdNotifier(environment: environment),
+            reloadTriggers: triggers
+        )
         try await daemon.run()
     }
 }

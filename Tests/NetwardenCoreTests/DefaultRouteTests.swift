@@ -14,15 +14,18 @@ import Testing
 
     @Test func listsEveryDefaultRouteLowestMetricFirst() {
         let routes = DefaultRoute.parseProcNetRoute(Self.table)
-        #expect(routes == [
-            DefaultRoute(interface: "eth0", gateway: "10.0.10.1", metric: 100),
-            DefaultRoute(interface: "eth1", gateway: "192.168.2.1", metric: 200),
-            DefaultRoute(interface: "ppp0", gateway: nil, metric: 300),
-        ])
+        #expect(
+            routes == [
+                DefaultRoute(interface: "eth0", gateway: "10.0.10.1", metric: 100),
+                DefaultRoute(interface: "eth1", gateway: "192.168.2.1", metric: 200),
+                DefaultRoute(interface: "ppp0", gateway: nil, metric: 300),
+            ]
+        )
     }
 
     @Test func downRoutesAndGarbageAreIgnored() {
-        let table = "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\neth0\t00000000\t010A000A\t0002\t0\t0\t0\t00000000\n\u{0}\u{1}"
+        let table =
+            "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\neth0\t00000000\t010A000A\t0002\t0\t0\t0\t00000000\n\u{0}\u{1}"
         #expect(DefaultRoute.parseProcNetRoute(table).isEmpty)
         #expect(DefaultRoute.parseProcNetRoute("").isEmpty)
     }

@@ -3,7 +3,13 @@ import Testing
 
 @Suite struct HTTPPhaseTimingsTests {
     @Test func httpsTimersBecomeBlackboxPhases() {
-        let phases = HTTPPhaseTimings(nameLookup: 0.010, connect: 0.030, appConnect: 0.080, startTransfer: 0.130, total: 0.150)
+        let phases = HTTPPhaseTimings(
+            nameLookup: 0.010,
+            connect: 0.030,
+            appConnect: 0.080,
+            startTransfer: 0.130,
+            total: 0.150
+        )
         #expect(abs(phases.resolve - 0.010) < 1e-12)
         #expect(abs(phases.connect - 0.020) < 1e-12)
         #expect(abs(phases.tls - 0.050) < 1e-12)
@@ -13,14 +19,26 @@ import Testing
     }
 
     @Test func plainHTTPHasNoTLSPhase() {
-        let phases = HTTPPhaseTimings(nameLookup: 0.001, connect: 0.002, appConnect: 0, startTransfer: 0.010, total: 0.011)
+        let phases = HTTPPhaseTimings(
+            nameLookup: 0.001,
+            connect: 0.002,
+            appConnect: 0,
+            startTransfer: 0.010,
+            total: 0.011
+        )
         #expect(phases.tls == 0)
         #expect(abs(phases.processing - 0.008) < 1e-12)
     }
 
     @Test func outOfOrderTimersNeverGoNegativeAndStillSumToTotal() {
         // Reused connections and coarse clocks can report CONNECT < NAMELOOKUP or TOTAL < START.
-        let phases = HTTPPhaseTimings(nameLookup: 0.005, connect: 0.003, appConnect: 0.002, startTransfer: 0.004, total: 0.009)
+        let phases = HTTPPhaseTimings(
+            nameLookup: 0.005,
+            connect: 0.003,
+            appConnect: 0.002,
+            startTransfer: 0.004,
+            total: 0.009
+        )
         for (_, value) in phases.labelled { #expect(value >= 0) }
         #expect(abs(phases.total - 0.009) < 1e-12)
     }

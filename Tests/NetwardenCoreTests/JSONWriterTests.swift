@@ -33,8 +33,14 @@ import Testing
 
     @Test func metricSamplesAreOneJSONLine() {
         let sample = MetricSample(
-            name: "netwarden_link_up", labels: [("site", "oak"), ("interface", "eth0")], value: 1,
-            timestampMilliseconds: 1_700_000_000_000)
-        #expect(sample.jsonLine == #"{"ts":1700000000000,"name":"netwarden_link_up","labels":{"site":"oak","interface":"eth0"},"value":1}"#)
+            name: "netwarden_link_up",
+            labels: [("site", "oak"), ("interface", "eth0")],
+            value: 1,
+            timestampMilliseconds: 1_700_000_000_000
+        )
+        #expect(
+            sample.jsonLine
+                == #"{"ts":1700000000000,"name":"netwarden_link_up","labels":{"site":"oak","interface":"eth0"},"value":1}"#
+        )
     }
 }

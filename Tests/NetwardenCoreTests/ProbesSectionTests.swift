@@ -47,23 +47,35 @@ import Testing
             expect_status = [200, 301]
             body_contains = "Example"
             interval_seconds = 60
-            """)
+            """
+        )
         let config = try result.get()
         let probes = config.probes.probes
         #expect(probes.map(\.name) == ["isp-gateway", "filter-resolver", "web", "homepage"])
         let icmp = probes[0]
-        #expect(icmp.kind == .icmp && icmp.target == "10.0.0.1" && icmp.count == 10 && icmp.spacing == .milliseconds(100))
+        #expect(
+            icmp.kind == .icmp && icmp.target == "10.0.0.1" && icmp.count == 10 && icmp.spacing == .milliseconds(100)
+        )
         #expect(icmp.interval == .seconds(20) && icmp.timeout == .seconds(3) && icmp.interface == "eth1")
         #expect(icmp.labels.map(\.0) == ["isp", "circuit"] && icmp.labels.map(\.1) == ["lgfl", "primary"])
-        #expect(probes[1].resolver == "10.0.0.53" && probes[1].queryName == "www.bbc.co.uk" && probes[1].queryType == "AAAA")
+        #expect(
+            probes[1].resolver == "10.0.0.53" && probes[1].queryName == "www.bbc.co.uk" && probes[1].queryType == "AAAA"
+        )
         #expect(probes[2].port == 80 && probes[2].ipPreference == .ipv6)
-        #expect(probes[3].expectStatus == [200, 301] && probes[3].bodyMustContain == "Example" && probes[3].interval == .seconds(60))
+        #expect(
+            probes[3].expectStatus == [200, 301] && probes[3].bodyMustContain == "Example"
+                && probes[3].interval == .seconds(60)
+        )
         #expect(probes[3].verifyTLS)
     }
 
     @Test func aKeyFromAnotherKindIsAnUnknownKeyWithItsLine() {
         let lines = errors("[[probes.icmp]]\nname = \"a\"\ntarget = \"10.0.0.1\"\nport = 80\n")
-        #expect(lines == ["n.toml:7: probes.icmp.port: unknown key; expected one of: name, interval_seconds, timeout_seconds, interface, source_address, ip, labels, target, count, spacing_seconds, payload_bytes"])
+        #expect(
+            lines == [
+                "n.toml:7: probes.icmp.port: unknown key; expected one of: name, interval_seconds, timeout_seconds, interface, source_address, ip, labels, target, count, spacing_seconds, payload_bytes"
+            ]
+        )
     }
 
     @Test func missingRequiredKeysSayWhatToWrite() {
@@ -89,11 +101,21 @@ import Testing
             target = "example.org"
             port = 70000
             labels = { site = "x", "1bad" = "y" }
-            """)
+            """
+        )
         #expect(lines.contains { $0.hasPrefix("n.toml:5: probes.icmp.name:") })
-        #expect(lines.contains { $0.hasPrefix("n.toml:7: probes.icmp.source_address:") && $0.contains("not a numeric IPv4 or IPv6 address") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("n.toml:7: probes.icmp.source_address:")
+                    && $0.contains("not a numeric IPv4 or IPv6 address")
+            }
+        )
         #expect(lines.contains { $0.hasPrefix("n.toml:8: probes.icmp.ip:") && $0.contains("ipv4") })
-        #expect(lines.contains { $0.hasPrefix("n.toml:11: probes.http.url:") && $0.contains("not an http:// or https:// URL") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("n.toml:11: probes.http.url:") && $0.contains("not an http:// or https:// URL")
+            }
+        )
         #expect(lines.contains { $0.hasPrefix("n.toml:15: probes.tcp.port:") })
         #expect(lines.contains { $0.contains("probes.tcp.labels.site:") && $0.contains("set by netwarden itself") })
         #expect(lines.contains { $0.contains("1bad") && $0.contains("not a valid label name") })
@@ -111,7 +133,8 @@ import Testing
             [[probes.tcp]]
             name = "same"
             target = "10.0.0.1"
-            """)
+            """
+        )
         #expect(lines.contains { $0.contains("probes.icmp.count:") && $0.contains("does not fit") })
         #expect(lines.contains { $0.contains("`same` is used twice") })
     }

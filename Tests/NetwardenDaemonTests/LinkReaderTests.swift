@@ -10,7 +10,9 @@ import Testing
         func write(_ path: String, _ value: String) throws {
             let full = root + "/" + path
             try FileManager.default.createDirectory(
-                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: (full as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
             try (value + "\n").write(toFile: full, atomically: true, encoding: .utf8)
         }
         try write("eth0/operstate", "up")
@@ -31,7 +33,10 @@ import Testing
         try write("wlan0/speed", "-1")
         try write("wlan0/duplex", "unknown")
         try FileManager.default.createDirectory(atPath: root + "/wlan0/wireless", withIntermediateDirectories: true)
-        try write("route", "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\neth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\n")
+        try write(
+            "route",
+            "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\neth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\n"
+        )
         return root
     }
 
@@ -56,8 +61,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let snapshot = try #require(LinkReader(sysClassNet: root).snapshot(of: "eth0"))
         let samples = LinkMetrics.samples(
-            for: snapshot, role: "uplink", identity: [("trust", "t"), ("site", "s"), ("gateway", "g")],
-            timestampMilliseconds: 5)
+            for: snapshot,
+            role: "uplink",
+            identity: [("trust", "t"), ("site", "s"), ("gateway", "g")],
+            timestampMilliseconds: 5
+        )
         let byName = Dictionary(samples.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         #expect(byName["netwarden_link_up"] == 1)
         #expect(byName["netwarden_link_speed_bytes"] == 125_000_000)

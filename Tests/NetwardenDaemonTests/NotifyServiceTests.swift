@@ -34,9 +34,17 @@ final class RecordingNotifier: SystemdNotifying {
 
 func testSettings(site: String = "test-site") -> RuntimeSettings {
     RuntimeSettings(
-        identity: .init(trust: "test-trust", site: site, gateway: "gw"), uplinks: [], uplinksAreAutomatic: false,
-        lan: [], stateDirectory: "/nonexistent", logLevel: .info, statusInterval: .seconds(60), linkEnabled: false,
-        linkInterval: .seconds(1), source: "test")
+        identity: .init(trust: "test-trust", site: site, gateway: "gw"),
+        uplinks: [],
+        uplinksAreAutomatic: false,
+        lan: [],
+        stateDirectory: "/nonexistent",
+        logLevel: .info,
+        statusInterval: .seconds(60),
+        linkEnabled: false,
+        linkInterval: .seconds(1),
+        source: "test"
+    )
 }
 
 @Suite(.timeLimit(.minutes(1))) struct NotifyServiceTests {
@@ -45,8 +53,12 @@ func testSettings(site: String = "test-site") -> RuntimeSettings {
         let liveness = LivenessMonitor()
         liveness.register("worker", maxSilence: .milliseconds(200))
         let service = NotifyService(
-            notifier: notifier, liveness: liveness, status: DaemonStatus(), store: SettingsStore(testSettings()),
-            logger: Logger(label: "test"))
+            notifier: notifier,
+            liveness: liveness,
+            status: DaemonStatus(),
+            store: SettingsStore(testSettings()),
+            logger: Logger(label: "test")
+        )
         let task = Task { try await service.run() }
         defer { task.cancel() }
 
@@ -76,8 +88,12 @@ func testSettings(site: String = "test-site") -> RuntimeSettings {
         let notifier = RecordingNotifier(watchdogInterval: nil)
         let liveness = LivenessMonitor()
         let service = NotifyService(
-            notifier: notifier, liveness: liveness, status: DaemonStatus(), store: SettingsStore(testSettings()),
-            logger: Logger(label: "test"))
+            notifier: notifier,
+            liveness: liveness,
+            status: DaemonStatus(),
+            store: SettingsStore(testSettings()),
+            logger: Logger(label: "test")
+        )
         let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
         let running = Task { try await group.run() }
         #expect(await notifier.wait { $0.contains("READY=1") })

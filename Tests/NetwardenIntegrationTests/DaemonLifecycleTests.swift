@@ -54,12 +54,17 @@ struct DaemonLifecycleTests {
         let listener = try NotifySocketListener.path()
         let daemon = try DaemonUnderTest(
             arguments: ["run", "--config", scratch.configPath],
-            environment: listener.environment.merging(["WATCHDOG_USEC": "400000"]) { $1 })
+            environment: listener.environment.merging(["WATCHDOG_USEC": "400000"]) { $1 }
+        )
 
         let ready = try await listener.message(timeout: .seconds(20)) { $0["READY"] == "1" }
         _ = try await listener.message(timeout: .seconds(10)) { $0["STATUS"]?.contains("site oakfield") == true }
         // Keep-alives at half of WATCHDOG_USEC: collect a few after READY.
-        for _ in 0..<4 { _ = try await listener.message(timeout: .seconds(10)) { $0["WATCHDOG"] == "1" && $0.arrival > ready.arrival } }
+        for _ in 0..<4 {
+            _ = try await listener.message(timeout: .seconds(10)) {
+                $0["WATCHDOG"] == "1" && $0.arrival > ready.arrival
+            }
+        }
         let keepAlives = listener.messages.filter { $0["WATCHDOG"] == "1" }.map(\.arrival)
         let gaps = zip(keepAlives.dropFirst(), keepAlives).map { $0 - $1 }.sorted()
         // What systemd cares about: the median gap stays well inside WATCHDOG_USEC (400 ms).
@@ -72,7 +77,12 @@ struct DaemonLifecycleTests {
         #expect(daemon.logLines.contains { $0.contains("msg=\"netwarden stopped\"") })
         // It was watching and writing: samples carry the identity.
         let samples = scratch.outboxLines()
-        #expect(samples.contains { $0.contains(#""name":"netwarden_link_up""#) && $0.contains(#""site":"oakfield""#) && $0.contains(#""interface":"lo""#) })
+        #expect(
+            samples.contains {
+                $0.contains(#""name":"netwarden_link_up""#) && $0.contains(#""site":"oakfield""#)
+                    && $0.contains(#""interface":"lo""#)
+            }
+        )
     }
 
     @Test func ctrlCStopsCleanly() async throws {
@@ -89,7 +99,10 @@ struct DaemonLifecycleTests {
         let scratch = try Scratch()
         try scratch.writeConfig(site: "oakfield")
         let listener = try NotifySocketListener.path()
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath], environment: listener.environment)
+        let daemon = try DaemonUnderTest(
+            arguments: ["run", "--config", scratch.configPath],
+            environment: listener.environment
+        )
         _ = try await listener.message(timeout: .seconds(20)) { $0["READY"] == "1" }
         let pid = daemon.pid
 
@@ -105,7 +118,9 @@ struct DaemonLifecycleTests {
         #expect(daemon.process.isRunning && daemon.pid == pid)
         try await daemon.waitForLog(containing: "site=willow", after: before)
         let deadline = ContinuousClock.now + .seconds(10)
-        while !scratch.outboxLines().contains(where: { $0.contains(#""site":"willow""#) }) && ContinuousClock.now < deadline {
+        while !scratch.outboxLines().contains(where: { $0.contains(#""site":"willow""#) })
+            && ContinuousClock.now < deadline
+        {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(scratch.outboxLines().contains { $0.contains(#""site":"willow""#) })
@@ -117,7 +132,10 @@ struct DaemonLifecycleTests {
         let scratch = try Scratch()
         try scratch.writeConfig(site: "oakfield")
         let listener = try NotifySocketListener.path()
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath], environment: listener.environment)
+        let daemon = try DaemonUnderTest(
+            arguments: ["run", "--config", scratch.configPath],
+            environment: listener.environment
+        )
         _ = try await listener.message(timeout: .seconds(20)) { $0["READY"] == "1" }
 
         // Two mistakes: a misspelt key (line 11) and a value out of range (line 15).
@@ -130,8 +148,14 @@ struct DaemonLifecycleTests {
         let rejected = try await daemon.waitForLog(containing: "keeping the running configuration", after: before)
         #expect(rejected.contains("level=error") && rejected.contains("errors=2"))
         let log = daemon.logLines.dropFirst(before)
-        #expect(log.contains { $0.contains("\(scratch.configPath):11: daemon.log_levle: unknown key; did you mean `log_level`?") })
-        #expect(log.contains { $0.contains("\(scratch.configPath):15: link.interval_seconds: 0 seconds is out of range") })
+        #expect(
+            log.contains {
+                $0.contains("\(scratch.configPath):11: daemon.log_levle: unknown key; did you mean `log_level`?")
+            }
+        )
+        #expect(
+            log.contains { $0.contains("\(scratch.configPath):15: link.interval_seconds: 0 seconds is out of range") }
+        )
         let reloading = try await listener.message(timeout: .seconds(10)) { $0["RELOADING"] == "1" }
         _ = try await listener.message(timeout: .seconds(10)) { $0["READY"] == "1" && $0.arrival > reloading.arrival }
         _ = try await listener.message(timeout: .seconds(10)) { $0["STATUS"]?.contains("last reload rejected") == true }
@@ -162,7 +186,12 @@ struct DaemonLifecycleTests {
         try scratch.writeConfig(site: "oakfield")
         let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
         let ready = try await daemon.waitForLog(containing: "netwarden ready")
-        #expect(ready.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=notice site=oakfield"#, options: .regularExpression) != nil)
+        #expect(
+            ready.range(
+                of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=notice site=oakfield"#,
+                options: .regularExpression
+            ) != nil
+        )
         daemon.signal(SIGTERM)
         _ = try await daemon.waitForExit()
     }
@@ -173,6 +202,10 @@ struct DaemonLifecycleTests {
         let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
         let exit = try await daemon.waitForExit(timeout: .seconds(10))
         #expect(exit.status == 2)
-        #expect(daemon.logLines.contains { $0.contains("\(scratch.configPath):1: identity.site:") || $0.contains("identity.site") })
+        #expect(
+            daemon.logLines.contains {
+                $0.contains("\(scratch.configPath):1: identity.site:") || $0.contains("identity.site")
+            }
+        )
     }
 }

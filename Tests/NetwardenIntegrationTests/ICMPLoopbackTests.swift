@@ -11,7 +11,11 @@ struct ICMPLoopbackTests {
     func everyRequestIsAnsweredOnLoopback(address: String) throws {
         let destination = try #require(SocketAddress(numeric: address))
         let result = ICMPBurst(
-            destination: destination, count: 10, spacing: .milliseconds(5), timeout: .seconds(2), preferDatagram: false
+            destination: destination,
+            count: 10,
+            spacing: .milliseconds(5),
+            timeout: .seconds(2),
+            preferDatagram: false
         ).run()
         #expect(result.failure == nil, "\(result.failureDetail ?? "")")
         #expect(result.sent == 10 && result.received == 10 && result.lossRatio == 0)
@@ -33,7 +37,8 @@ struct ICMPLoopbackTests {
 
     @Test func aMissingInterfaceIsAFailedProbeNotACrash() throws {
         let destination = try #require(SocketAddress(numeric: "127.0.0.1"))
-        let result = ICMPBurst(destination: destination, count: 3, interface: "nw-nonexist0", preferDatagram: false).run()
+        let result = ICMPBurst(destination: destination, count: 3, interface: "nw-nonexist0", preferDatagram: false)
+            .run()
         #expect(result.failure == .noInterface)
         #expect(result.received == 0)
         #expect(result.failureDetail?.contains("nw-nonexist0") == true)

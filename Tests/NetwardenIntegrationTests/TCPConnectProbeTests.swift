@@ -12,7 +12,9 @@ import Testing
         #expect(listen(fd, 8) == 0)
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) } }
+        withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
+        }
         address = try #require(SocketAddress(numeric: "127.0.0.1"))
         let port = withUnsafeBytes(of: storage) { UInt16(bigEndian: $0.load(as: sockaddr_in.self).sin_port) }
         return (fd, port)
@@ -36,7 +38,8 @@ import Testing
 
     @Test func aMissingInterfaceIsReported() throws {
         let result = TCPConnectProbe(
-            destination: try #require(SocketAddress(numeric: "127.0.0.1", port: 9)), interface: "nw-nonexist0"
+            destination: try #require(SocketAddress(numeric: "127.0.0.1", port: 9)),
+            interface: "nw-nonexist0"
         ).run()
         #expect(result.failure == .noInterface || result.failure == .permissionDenied)
     }

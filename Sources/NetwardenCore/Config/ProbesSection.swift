@@ -12,7 +12,11 @@ public struct ProbesSection: ConfigSection {
     /// Every probe, in file order by kind (icmp, dns, tcp, http).
     public var probes: [ProbeSpec]
 
-    public init(defaultInterval: Duration = .seconds(30), defaultTimeout: Duration = .seconds(5), probes: [ProbeSpec] = []) {
+    public init(
+        defaultInterval: Duration = .seconds(30),
+        defaultTimeout: Duration = .seconds(5),
+        probes: [ProbeSpec] = []
+    ) {
         self.defaultInterval = defaultInterval
         self.defaultTimeout = defaultTimeout
         self.probes = probes
@@ -39,7 +43,10 @@ public struct ProbesSection: ConfigSection {
         var seen: Set<String> = []
         for (index, probe) in probes.enumerated() where !probe.name.isEmpty {
             if !seen.insert(probe.name).inserted {
-                reader.report(key: probes[index].kind.rawValue, "probe name `\(probe.name)` is used twice; expected unique names")
+                reader.report(
+                    key: probes[index].kind.rawValue,
+                    "probe name `\(probe.name)` is used twice; expected unique names"
+                )
             }
         }
         self.probes = probes
@@ -70,7 +77,12 @@ public struct ProbesSection: ConfigSection {
         IPAddressText.isNumeric(address) ? nil : "`\(address)` is not a numeric IPv4 or IPv6 address"
     }
 
-    private static func read(_ block: ConfigTableReader, kind: ProbeSpec.Kind, interval: Duration, timeout: Duration) -> ProbeSpec {
+    private static func read(
+        _ block: ConfigTableReader,
+        kind: ProbeSpec.Kind,
+        interval: Duration,
+        timeout: Duration
+    ) -> ProbeSpec {
         let name = block.required("name", nameType, placeholder: "", example: "name = \"uplink-\(kind.rawValue)\"")
         var spec = ProbeSpec(name: name, kind: kind, target: "")
         spec.interval = block.seconds("interval_seconds", range: 1...86_400, default: interval)
@@ -86,13 +98,21 @@ public struct ProbesSection: ConfigSection {
             spec.spacing = block.seconds("spacing_seconds", range: 0.001...60, default: .milliseconds(200))
             spec.payloadSize = block.int("payload_bytes", range: 0...65_000, default: 56)
             if spec.spacing * spec.count >= spec.interval {
-                block.report(key: "count", "a burst of \(spec.count) pings \(spec.spacing) apart does not fit in the \(spec.interval) interval; expected fewer pings or a longer interval_seconds")
+                block.report(
+                    key: "count",
+                    "a burst of \(spec.count) pings \(spec.spacing) apart does not fit in the \(spec.interval) interval; expected fewer pings or a longer interval_seconds"
+                )
             }
         case .tcp:
             spec.target = block.required("target", hostType, placeholder: "", example: "target = \"www.example.org\"")
             spec.port = UInt16(block.int("port", range: 1...65_535, default: 443))
         case .dns:
-            spec.resolver = block.required("resolver", addressType, placeholder: "", example: "resolver = \"10.0.0.53\"")
+            spec.resolver = block.required(
+                "resolver",
+                addressType,
+                placeholder: "",
+                example: "resolver = \"10.0.0.53\""
+            )
             spec.target = spec.resolver ?? ""
             spec.queryName = block.required("query", hostType, placeholder: "", example: "query = \"www.bbc.co.uk\"")
             spec.queryType = block.word("query_type", default: DNSQueryTypeName.a).rawValue
@@ -118,7 +138,10 @@ public struct ProbesSection: ConfigSection {
                 continue
             }
             if !Self.isLabelName(key) {
-                table.report(key: key, "`\(key)` is not a valid label name; expected letters, digits and _ (not starting with a digit)")
+                table.report(
+                    key: key,
+                    "`\(key)` is not a valid label name; expected letters, digits and _ (not starting with a digit)"
+                )
                 _ = table.optional(key, .string)
                 continue
             }
@@ -130,13 +153,23 @@ public struct ProbesSection: ConfigSection {
 
     static func isLabelName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !(first >= "0" && first <= "9") else { return false }
-        return name.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_" }
+        return name.unicodeScalars.allSatisfy {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_"
+        }
     }
 }
 
 /// DNS record types a probe may ask for.
 public enum DNSQueryTypeName: String, Sendable, CaseIterable {
-    case a = "A", aaaa = "AAAA", cname = "CNAME", txt = "TXT", mx = "MX", ns = "NS", soa = "SOA", https = "HTTPS", svcb = "SVCB"
+    case a = "A"
+    case aaaa = "AAAA"
+    case cname = "CNAME"
+    case txt = "TXT"
+    case mx = "MX"
+    case ns = "NS"
+    case soa = "SOA"
+    case https = "HTTPS"
+    case svcb = "SVCB"
 }
 
 extension ConfigValueType where Value == [Int] {
@@ -164,16 +197,20 @@ public enum IPAddressText {
 
     public static func isIPv4(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && Int(part)! <= 255
-        }
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
+                    && Int(part)! <= 255
+            }
     }
 
     public static func isIPv6(_ text: String) -> Bool {
         guard text.contains(":"), text.count <= 45 else { return false }
         let scalars = Array(text.unicodeScalars)
         var doubleColons = 0
-        for index in scalars.indices.dropLast() where scalars[index] == ":" && scalars[index + 1] == ":" { doubleColons += 1 }
+        for index in scalars.indices.dropLast() where scalars[index] == ":" && scalars[index + 1] == ":" {
+            doubleColons += 1
+        }
         guard doubleColons <= 1 else { return false }
         var groups = text.split(separator: ":", omittingEmptySubsequences: true).map(String.init)
         var groupLimit = 8

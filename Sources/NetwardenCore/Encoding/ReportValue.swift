@@ -49,7 +49,10 @@ public indirect enum ReportValue: Sendable, Equatable {
                 lines.append(pad + field.key + ":")
                 lines += field.value.text(indent: indent + 2)
             } else {
-                lines.append(pad + field.key + ":" + String(repeating: " ", count: width - field.key.count + 1) + field.value.inline)
+                lines.append(
+                    pad + field.key + ":" + String(repeating: " ", count: width - field.key.count + 1)
+                        + field.value.inline
+                )
             }
         }
         return lines

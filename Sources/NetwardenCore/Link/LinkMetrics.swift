@@ -13,7 +13,9 @@ public enum LinkMetrics {
         var out: [MetricSample] = []
         out.reserveCapacity(14)
         func add(_ name: String, _ value: Double) {
-            out.append(MetricSample(name: name, labels: labels, value: value, timestampMilliseconds: timestampMilliseconds))
+            out.append(
+                MetricSample(name: name, labels: labels, value: value, timestampMilliseconds: timestampMilliseconds)
+            )
         }
         add("netwarden_link_up", snapshot.isUp ? 1 : 0)
         if let carrier = snapshot.carrier { add("netwarden_link_carrier", carrier ? 1 : 0) }
@@ -41,15 +43,21 @@ public enum LinkMetrics {
     ) -> [MetricSample] {
         var out = [
             MetricSample(
-                name: "netwarden_default_route_present", labels: identity, value: routes.isEmpty ? 0 : 1,
-                timestampMilliseconds: timestampMilliseconds)
+                name: "netwarden_default_route_present",
+                labels: identity,
+                value: routes.isEmpty ? 0 : 1,
+                timestampMilliseconds: timestampMilliseconds
+            )
         ]
         for route in routes {
             out.append(
                 MetricSample(
                     name: "netwarden_default_route_info",
                     labels: identity + [("interface", route.interface), ("nexthop", route.gateway ?? "on-link")],
-                    value: 1, timestampMilliseconds: timestampMilliseconds))
+                    value: 1,
+                    timestampMilliseconds: timestampMilliseconds
+                )
+            )
         }
         return out
     }

@@ -33,8 +33,15 @@ public struct LinkSnapshot: Sendable, Equatable {
     }
 
     public init(
-        name: String, operState: String, carrier: Bool?, speedMbps: Int?, duplex: String?, mtu: Int?,
-        carrierChanges: UInt64?, isWireless: Bool, counters: Counters
+        name: String,
+        operState: String,
+        carrier: Bool?,
+        speedMbps: Int?,
+        duplex: String?,
+        mtu: Int?,
+        carrierChanges: UInt64?,
+        isWireless: Bool,
+        counters: Counters
     ) {
         self.name = name
         self.operState = operState

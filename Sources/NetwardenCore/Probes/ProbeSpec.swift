@@ -39,12 +39,27 @@ public struct ProbeSpec: Sendable, Equatable {
     public var followRedirects: Bool
 
     public init(
-        name: String, kind: Kind, target: String, interval: Duration = .seconds(30), timeout: Duration = .seconds(5),
-        interface: String? = nil, sourceAddress: String? = nil, ipPreference: IPPreference = .any,
-        labels: [(String, String)] = [], count: Int = 5, spacing: Duration = .milliseconds(200),
-        payloadSize: Int = 56, port: UInt16 = 443, resolver: String? = nil, queryName: String = "",
-        queryType: String = "A", expectStatus: [Int] = [], bodyMustContain: String? = nil, caFile: String? = nil,
-        verifyTLS: Bool = true, followRedirects: Bool = true
+        name: String,
+        kind: Kind,
+        target: String,
+        interval: Duration = .seconds(30),
+        timeout: Duration = .seconds(5),
+        interface: String? = nil,
+        sourceAddress: String? = nil,
+        ipPreference: IPPreference = .any,
+        labels: [(String, String)] = [],
+        count: Int = 5,
+        spacing: Duration = .milliseconds(200),
+        payloadSize: Int = 56,
+        port: UInt16 = 443,
+        resolver: String? = nil,
+        queryName: String = "",
+        queryType: String = "A",
+        expectStatus: [Int] = [],
+        bodyMustContain: String? = nil,
+        caFile: String? = nil,
+        verifyTLS: Bool = true,
+        followRedirects: Bool = true
     ) {
         self.name = name
         self.kind = kind

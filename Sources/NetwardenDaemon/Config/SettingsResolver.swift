@@ -38,7 +38,9 @@ public enum SettingsResolver {
     public static let embeddedSourceName = "built-in defaults"
 
     public static func load(
-        source: SettingsSource, overrides: SettingsOverrides, reader: LinkReader = LinkReader()
+        source: SettingsSource,
+        overrides: SettingsOverrides,
+        reader: LinkReader = LinkReader()
     ) -> Result<RuntimeSettings, SettingsLoadFailure> {
         guard let path = source.pathToRead else {
             return .success(resolve(.embeddedDefault, source: embeddedSourceName, overrides: overrides, reader: reader))
@@ -52,7 +54,10 @@ public enum SettingsResolver {
     }
 
     public static func resolve(
-        _ config: NetwardenConfig, source: String, overrides: SettingsOverrides, reader: LinkReader = LinkReader()
+        _ config: NetwardenConfig,
+        source: String,
+        overrides: SettingsOverrides,
+        reader: LinkReader = LinkReader()
     ) -> RuntimeSettings {
         let gateway = config.identity.gateway.isEmpty ? HostIdentity.hostname() : config.identity.gateway
         let uplinks: [String]
@@ -69,11 +74,16 @@ public enum SettingsResolver {
         }
         var settings = RuntimeSettings(
             identity: .init(trust: config.identity.trust, site: config.identity.site, gateway: gateway),
-            uplinks: uplinks, uplinksAreAutomatic: automatic, lan: config.interfaces.lan,
+            uplinks: uplinks,
+            uplinksAreAutomatic: automatic,
+            lan: config.interfaces.lan,
             stateDirectory: overrides.stateDirectory ?? config.daemon.stateDirectory,
             logLevel: overrides.logLevel ?? config.daemon.logLevel,
-            statusInterval: config.daemon.statusInterval, linkEnabled: config.link.enabled,
-            linkInterval: config.link.interval, source: source)
+            statusInterval: config.daemon.statusInterval,
+            linkEnabled: config.link.enabled,
+            linkInterval: config.link.interval,
+            source: source
+        )
         settings.probes = config.probes.probes
         return settings
     }

@@ -12,7 +12,10 @@ public struct NotifyService: Service {
     private let logger: Logger
 
     public init(
-        notifier: any SystemdNotifying, liveness: LivenessMonitor, status: DaemonStatus, store: SettingsStore,
+        notifier: any SystemdNotifying,
+        liveness: LivenessMonitor,
+        status: DaemonStatus,
+        store: SettingsStore,
         logger: Logger
     ) {
         self.notifier = notifier
@@ -60,7 +63,8 @@ public struct NotifyService: Service {
                     // Withholding WATCHDOG=1 lets systemd restart us, which is the point.
                     logger.error(
                         "parts stopped making progress; withholding watchdog keep-alive",
-                        metadata: ["stale": "\(stale.joined(separator: ","))"])
+                        metadata: ["stale": "\(stale.joined(separator: ","))"]
+                    )
                 }
                 reportedStale = stale
                 nextWatchdog = due + interval

@@ -18,7 +18,11 @@ public struct LinkSamplerService: Service {
     private let logger: Logger
 
     public init(
-        store: SettingsStore, reader: LinkReader, outbox: Outbox, liveness: LivenessMonitor, status: DaemonStatus,
+        store: SettingsStore,
+        reader: LinkReader,
+        outbox: Outbox,
+        liveness: LivenessMonitor,
+        status: DaemonStatus,
         logger: Logger
     ) {
         self.store = store
@@ -42,18 +46,24 @@ public struct LinkSamplerService: Service {
             if settings.linkEnabled {
                 let interfaces = resolveInterfaces(settings)
                 if interfaces.isEmpty && !warnedNoInterfaces {
-                    logger.warning("no interfaces to watch: no default route for uplink=auto and no LAN interfaces configured")
+                    logger.warning(
+                        "no interfaces to watch: no default route for uplink=auto and no LAN interfaces configured"
+                    )
                 }
                 warnedNoInterfaces = interfaces.isEmpty
                 let samples = sample(interfaces: interfaces, settings: settings, previous: &previous)
                 do {
                     try outbox.append(samples)
-                    if lastOutputFailed { logger.notice("outbox writable again", metadata: ["path": "\(outbox.currentPath)"]) }
+                    if lastOutputFailed {
+                        logger.notice("outbox writable again", metadata: ["path": "\(outbox.currentPath)"])
+                    }
                     lastOutputFailed = false
                     status.update { $0.samplesWritten += samples.count }
                 } catch {
                     // Log the first failure of a run of failures, not every interval.
-                    if !lastOutputFailed { logger.error("cannot write samples to outbox", metadata: ["error": "\(error)"]) }
+                    if !lastOutputFailed {
+                        logger.error("cannot write samples to outbox", metadata: ["error": "\(error)"])
+                    }
                     lastOutputFailed = true
                     status.update { $0.outputErrors += 1 }
                 }
@@ -69,7 +79,9 @@ public struct LinkSamplerService: Service {
         var uplinks = settings.uplinks
         if settings.uplinksAreAutomatic {
             uplinks = []
-            for route in reader.defaultRoutes() where !uplinks.contains(route.interface) { uplinks.append(route.interface) }
+            for route in reader.defaultRoutes() where !uplinks.contains(route.interface) {
+                uplinks.append(route.interface)
+            }
         }
         var result = uplinks.map { (name: $0, role: "uplink") }
         for lan in settings.lan where !uplinks.contains(lan) { result.append((lan, "lan")) }
@@ -77,7 +89,9 @@ public struct LinkSamplerService: Service {
     }
 
     private func sample(
-        interfaces: [(name: String, role: String)], settings: RuntimeSettings, previous: inout [String: LinkSnapshot]
+        interfaces: [(name: String, role: String)],
+        settings: RuntimeSettings,
+        previous: inout [String: LinkSnapshot]
     ) -> [MetricSample] {
         let now = Self.wallClockMilliseconds()
         let identity = settings.identity.labels

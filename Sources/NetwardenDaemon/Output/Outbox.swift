@@ -79,7 +79,10 @@ public final class Outbox: Sendable {
         state.handle = nil
         do {
             try manager.createDirectory(
-                atPath: state.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+                atPath: state.directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o750]
+            )
             if rotate || (fileSize(path) ?? 0) >= maxFileBytes {
                 // samples.jsonl.2 -> .3, .1 -> .2, current -> .1; the oldest falls off.
                 try? manager.removeItem(atPath: "\(path).\(keepFiles)")

@@ -7,10 +7,18 @@ import NetwardenPlatform
 /// `probe_dns_lookup_time_seconds`, ...) and `netwarden_` names where ours differ (bursts).
 extension ProbeOutcome {
     public func samples(identity: [(String, String)], timestampMilliseconds: Int64) -> [MetricSample] {
-        let base = identity + [("probe", spec.name), ("kind", spec.kind.rawValue), ("target", spec.target)] + spec.labels
+        let base =
+            identity + [("probe", spec.name), ("kind", spec.kind.rawValue), ("target", spec.target)] + spec.labels
         var out: [MetricSample] = []
         func add(_ name: String, _ value: Double, _ extra: [(String, String)] = []) {
-            out.append(MetricSample(name: name, labels: base + extra, value: value, timestampMilliseconds: timestampMilliseconds))
+            out.append(
+                MetricSample(
+                    name: name,
+                    labels: base + extra,
+                    value: value,
+                    timestampMilliseconds: timestampMilliseconds
+                )
+            )
         }
         // The reason label says why a probe failed ("ok" when it did not), so one alert rule can
         // group failures by cause.
@@ -37,7 +45,9 @@ extension ProbeOutcome {
             if let seconds = result.connectSeconds { add("netwarden_tcp_connect_seconds", seconds) }
         case .http(let result):
             if let phases = result.phases {
-                for (phase, seconds) in phases.labelled { add("probe_http_duration_seconds", seconds, [("phase", phase)]) }
+                for (phase, seconds) in phases.labelled {
+                    add("probe_http_duration_seconds", seconds, [("phase", phase)])
+                }
             }
             if let status = result.statusCode { add("probe_http_status_code", Double(status)) }
             add("probe_http_redirects", Double(result.redirects))

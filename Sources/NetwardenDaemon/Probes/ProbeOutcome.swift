@@ -54,7 +54,9 @@ public struct ProbeOutcome: Sendable {
                             ReportField("min", .number(stats.minimum)), ReportField("avg", .number(stats.average)),
                             ReportField("median", .number(stats.median)), ReportField("max", .number(stats.maximum)),
                             ReportField("stddev", .number(stats.standardDeviation)),
-                        ])))
+                        ])
+                    )
+                )
                 fields.append(ReportField("jitter_seconds", .number(stats.jitter)))
             } else {
                 fields.append(ReportField("rtt_seconds", .null))
@@ -71,11 +73,16 @@ public struct ProbeOutcome: Sendable {
             fields.append(ReportField("redirects", .integer(result.redirects)))
             fields.append(ReportField("tls_version", result.tlsVersion.map { .string($0) } ?? .null))
             fields.append(
-                ReportField("certificate_expiry", result.certificateExpiry.map { .integer(Int($0)) } ?? .null))
+                ReportField("certificate_expiry", result.certificateExpiry.map { .integer(Int($0)) } ?? .null)
+            )
             fields.append(ReportField("body_bytes", .integer(Int(result.bodyBytes))))
             if let phases = result.phases {
                 fields.append(
-                    ReportField("phases_seconds", .object(phases.labelled.map { ReportField($0.phase, .number($0.seconds)) })))
+                    ReportField(
+                        "phases_seconds",
+                        .object(phases.labelled.map { ReportField($0.phase, .number($0.seconds)) })
+                    )
+                )
             }
         case .dns(let result):
             fields += result.reportFields

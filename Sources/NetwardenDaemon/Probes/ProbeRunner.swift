@@ -41,7 +41,10 @@ public struct ProbeRunner: Sendable {
         guard let text = spec.sourceAddress else { return .success(nil) }
         guard let address = SocketAddress(numeric: text) else {
             return .failure(
-                EarlyFailure(outcome: failed(spec, .badSource, "source address '\(text)' is not a numeric IPv4/IPv6 address")))
+                EarlyFailure(
+                    outcome: failed(spec, .badSource, "source address '\(text)' is not a numeric IPv4/IPv6 address")
+                )
+            )
         }
         return .success(address)
     }
@@ -58,12 +61,22 @@ public struct ProbeRunner: Sendable {
         case .failure(let early): return early.outcome
         }
         let burst = ICMPBurst(
-            destination: destination, count: spec.count, spacing: spec.spacing, timeout: spec.timeout,
-            interface: spec.interface, source: sourceAddress, payloadSize: spec.payloadSize
+            destination: destination,
+            count: spec.count,
+            spacing: spec.spacing,
+            timeout: spec.timeout,
+            interface: spec.interface,
+            source: sourceAddress,
+            payloadSize: spec.payloadSize
         ).run()
         return ProbeOutcome(
-            spec: spec, success: burst.received > 0, reason: burst.failure, detail: burst.failureDetail,
-            durationSeconds: 0, details: .icmp(burst, address: destination.description))
+            spec: spec,
+            success: burst.received > 0,
+            reason: burst.failure,
+            detail: burst.failureDetail,
+            durationSeconds: 0,
+            details: .icmp(burst, address: destination.description)
+        )
     }
 
     private static func runTCP(_ spec: ProbeSpec) -> ProbeOutcome {
@@ -79,23 +92,43 @@ public struct ProbeRunner: Sendable {
         }
         destination.port = spec.port
         let result = TCPConnectProbe(
-            destination: destination, timeout: spec.timeout, interface: spec.interface, source: sourceAddress
+            destination: destination,
+            timeout: spec.timeout,
+            interface: spec.interface,
+            source: sourceAddress
         ).run()
         return ProbeOutcome(
-            spec: spec, success: result.failure == nil, reason: result.failure, detail: result.failureDetail,
-            durationSeconds: 0, details: .tcp(result, address: destination.description))
+            spec: spec,
+            success: result.failure == nil,
+            reason: result.failure,
+            detail: result.failureDetail,
+            durationSeconds: 0,
+            details: .tcp(result, address: destination.description)
+        )
     }
 
     private static func runHTTP(_ spec: ProbeSpec) -> ProbeOutcome {
         let probe = HTTPProbe(
-            url: spec.target, timeout: spec.timeout, interface: spec.interface, sourceAddress: spec.sourceAddress,
+            url: spec.target,
+            timeout: spec.timeout,
+            interface: spec.interface,
+            sourceAddress: spec.sourceAddress,
             ipPreference: HTTPProbe.IPPreference(rawValue: spec.ipPreference.rawValue) ?? .any,
-            followRedirects: spec.followRedirects, acceptedStatuses: spec.expectStatus,
-            bodyMustContain: spec.bodyMustContain, caFile: spec.caFile, verifyTLS: spec.verifyTLS)
+            followRedirects: spec.followRedirects,
+            acceptedStatuses: spec.expectStatus,
+            bodyMustContain: spec.bodyMustContain,
+            caFile: spec.caFile,
+            verifyTLS: spec.verifyTLS
+        )
         let result = probe.run()
         return ProbeOutcome(
-            spec: spec, success: result.success, reason: result.failure, detail: result.failureDetail,
-            durationSeconds: 0, details: .http(result))
+            spec: spec,
+            success: result.success,
+            reason: result.failure,
+            detail: result.failureDetail,
+            durationSeconds: 0,
+            details: .http(result)
+        )
     }
 }
 

@@ -17,8 +17,12 @@ public struct ProbeSchedulerService: Service {
     private let logger: Logger
 
     public init(
-        store: SettingsStore, runner: ProbeRunner = ProbeRunner(), outbox: Outbox, liveness: LivenessMonitor,
-        status: DaemonStatus, logger: Logger
+        store: SettingsStore,
+        runner: ProbeRunner = ProbeRunner(),
+        outbox: Outbox,
+        liveness: LivenessMonitor,
+        status: DaemonStatus,
+        logger: Logger
     ) {
         self.store = store
         self.runner = runner
@@ -49,7 +53,10 @@ public struct ProbeSchedulerService: Service {
             }
             running = specs
             if !specs.isEmpty {
-                logger.info("probes scheduled", metadata: ["count": "\(specs.count)", "probes": "\(specs.map(\.name).joined(separator: ","))"])
+                logger.info(
+                    "probes scheduled",
+                    metadata: ["count": "\(specs.count)", "probes": "\(specs.map(\.name).joined(separator: ","))"]
+                )
             }
             status.update {
                 $0.probesConfigured = specs.count
@@ -84,7 +91,9 @@ public struct ProbeSchedulerService: Service {
             liveness.beat(Self.livenessName(spec))
             let settings = store.current
             let samples = outcome.samples(
-                identity: settings.identity.labels, timestampMilliseconds: LinkSamplerService.wallClockMilliseconds())
+                identity: settings.identity.labels,
+                timestampMilliseconds: LinkSamplerService.wallClockMilliseconds()
+            )
             do {
                 try outbox.append(samples)
                 status.update { $0.samplesWritten += samples.count }
@@ -104,7 +113,8 @@ public struct ProbeSchedulerService: Service {
 
     private func report(_ outcome: ProbeOutcome, previous: ProbeFailureReason??) {
         var metadata: Logger.Metadata = [
-            "probe": "\(outcome.spec.name)", "kind": "\(outcome.spec.kind.rawValue)", "target": "\(outcome.spec.target)",
+            "probe": "\(outcome.spec.name)", "kind": "\(outcome.spec.kind.rawValue)",
+            "target": "\(outcome.spec.target)",
         ]
         if let interface = outcome.spec.interface { metadata["interface"] = "\(interface)" }
         let wasFailing: Bool? = previous.map { $0 != nil }

@@ -19,9 +19,14 @@ public struct ICMPBurst: Sendable {
     public var preferDatagram: Bool
 
     public init(
-        destination: SocketAddress, count: Int = 5, spacing: Duration = .milliseconds(200),
-        timeout: Duration = .seconds(2), interface: String? = nil, source: SocketAddress? = nil,
-        payloadSize: Int = ICMPEcho.defaultPayloadSize, preferDatagram: Bool = true
+        destination: SocketAddress,
+        count: Int = 5,
+        spacing: Duration = .milliseconds(200),
+        timeout: Duration = .seconds(2),
+        interface: String? = nil,
+        source: SocketAddress? = nil,
+        payloadSize: Int = ICMPEcho.defaultPayloadSize,
+        preferDatagram: Bool = true
     ) {
         self.destination = destination
         self.count = count
@@ -62,7 +67,11 @@ public struct ICMPBurst: Sendable {
         let socket: ICMPSocket
         do {
             socket = try ICMPSocket(
-                family: family, preferDatagram: preferDatagram, interface: interface, source: source)
+                family: family,
+                preferDatagram: preferDatagram,
+                interface: interface,
+                source: source
+            )
         } catch {
             result.failure = Self.reason(for: error.errno)
             result.failureDetail = error.description
@@ -84,7 +93,10 @@ public struct ICMPBurst: Sendable {
             if result.sent < count && now >= nextSend {
                 do {
                     sendTimes[result.sent] = try socket.send(
-                        sequence: UInt16(truncatingIfNeeded: result.sent), to: destination, payloadSize: payloadSize)
+                        sequence: UInt16(truncatingIfNeeded: result.sent),
+                        to: destination,
+                        payloadSize: payloadSize
+                    )
                 } catch {
                     // A send error (ENETUNREACH, EHOSTUNREACH, EPERM from a firewall) is final for
                     // this burst: the next sends would fail the same way.

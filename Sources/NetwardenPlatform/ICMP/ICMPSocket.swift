@@ -22,7 +22,10 @@ public final class ICMPSocket {
 
     /// Opens a socket. `preferDatagram` tries the unprivileged kind first.
     public init(
-        family: ICMPEcho.Family, preferDatagram: Bool = true, interface: String? = nil, source: SocketAddress? = nil,
+        family: ICMPEcho.Family,
+        preferDatagram: Bool = true,
+        interface: String? = nil,
+        source: SocketAddress? = nil,
         identifier: UInt16 = UInt16.random(in: 1...UInt16.max)
     ) throws(SystemError) {
         self.family = family
@@ -32,11 +35,19 @@ public final class ICMPSocket {
         var kind = Kind.raw
         var datagramErrno: Int32 = 0
         if preferDatagram {
-            fd = socket(domain, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), proto)
+            fd = socket(
+                domain,
+                Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue),
+                proto
+            )
             if fd >= 0 { kind = .datagram } else { datagramErrno = errno }
         }
         if fd < 0 {
-            fd = socket(domain, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), proto)
+            fd = socket(
+                domain,
+                Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue),
+                proto
+            )
             if fd < 0 {
                 // Report the more useful errno: EPERM/EACCES from raw tells the operator what to grant.
                 throw SystemError("socket", errno: errno == 0 ? datagramErrno : errno, context: "opening ICMP socket")
@@ -96,7 +107,11 @@ public final class ICMPSocket {
     /// Sends one echo request; returns the monotonic send time in nanoseconds.
     public func send(sequence: UInt16, to destination: SocketAddress, payloadSize: Int) throws(SystemError) -> Int64 {
         let packet = ICMPEcho.request(
-            family: family, identifier: identifier, sequence: sequence, payloadSize: payloadSize)
+            family: family,
+            identifier: identifier,
+            sequence: sequence,
+            payloadSize: payloadSize
+        )
         let sentAt = MonotonicClock.nanoseconds()
         let result = packet.withUnsafeBytes { bytes in
             destination.withSockAddr { sendto(descriptor, bytes.baseAddress, bytes.count, 0, $0, $1) }
@@ -151,11 +166,15 @@ public final class ICMPSocket {
         }
         let reply = buffer.withUnsafeBytes { bytes in
             ICMPEcho.parseReply(
-                UnsafeRawBufferPointer(rebasing: bytes[..<count]), family: family,
-                includesIPv4Header: kind == .raw && family == .v4)
+                UnsafeRawBufferPointer(rebasing: bytes[..<count]),
+                family: family,
+                includesIPv4Header: kind == .raw && family == .v4
+            )
         }
         guard let reply, kind == .datagram || reply.identifier == identifier else { return .some(nil) }
-        return .some(Received(sequence: reply.sequence, receivedAtNanoseconds: receivedAt, ttl: reply.ttl ?? ancillary.ttl))
+        return .some(
+            Received(sequence: reply.sequence, receivedAtNanoseconds: receivedAt, ttl: reply.ttl ?? ancillary.ttl)
+        )
     }
 
     /// Walks `struct cmsghdr` records by hand: CMSG_FIRSTHDR/CMSG_NXTHDR are macros Swift cannot

@@ -12,7 +12,12 @@ public struct TCPConnectProbe: Sendable {
     public var interface: String?
     public var source: SocketAddress?
 
-    public init(destination: SocketAddress, timeout: Duration = .seconds(5), interface: String? = nil, source: SocketAddress? = nil) {
+    public init(
+        destination: SocketAddress,
+        timeout: Duration = .seconds(5),
+        interface: String? = nil,
+        source: SocketAddress? = nil
+    ) {
         self.destination = destination
         self.timeout = timeout
         self.interface = interface
@@ -28,12 +33,20 @@ public struct TCPConnectProbe: Sendable {
 
     public func run() -> Result {
         let domain = destination.family == .v4 ? AF_INET : AF_INET6
-        let fd = socket(domain, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(
+            domain,
+            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+            0
+        )
         guard fd >= 0 else { return failed(SystemError("socket", context: "opening TCP socket")) }
         defer { close(fd) }
         if let interface {
-            let status = interface.withCString { setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0, socklen_t(strlen($0) + 1)) }
-            if status != 0 { return failed(SystemError("setsockopt(SO_BINDTODEVICE)", context: "binding to \(interface)")) }
+            let status = interface.withCString {
+                setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0, socklen_t(strlen($0) + 1))
+            }
+            if status != 0 {
+                return failed(SystemError("setsockopt(SO_BINDTODEVICE)", context: "binding to \(interface)"))
+            }
         }
         if let source {
             var address = source
@@ -52,7 +65,10 @@ public struct TCPConnectProbe: Sendable {
             while true {
                 let now = MonotonicClock.nanoseconds()
                 if now >= deadline {
-                    return Result(failure: .timeout, failureDetail: "no answer from \(destination):\(destination.port) within \(timeout)")
+                    return Result(
+                        failure: .timeout,
+                        failureDetail: "no answer from \(destination):\(destination.port) within \(timeout)"
+                    )
                 }
                 var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
                 let ready = poll(&entry, 1, Int32(clamping: (deadline - now + 999_999) / 1_000_000))
@@ -63,7 +79,9 @@ public struct TCPConnectProbe: Sendable {
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &pending, &length)
             if pending != 0 {
-                return failed(SystemError("connect", errno: pending, context: "connecting to \(destination):\(destination.port)"))
+                return failed(
+                    SystemError("connect", errno: pending, context: "connecting to \(destination):\(destination.port)")
+                )
             }
         }
         let elapsed = MonotonicClock.nanoseconds() - start
@@ -71,6 +89,9 @@ public struct TCPConnectProbe: Sendable {
     }
 
     private func failed(_ error: SystemError) -> Result {
-        Result(failure: error.errno == ETIMEDOUT ? .timeout : ICMPBurst.reason(for: error.errno), failureDetail: error.description)
+        Result(
+            failure: error.errno == ETIMEDOUT ? .timeout : ICMPBurst.reason(for: error.errno),
+            failureDetail: error.description
+        )
     }
 }

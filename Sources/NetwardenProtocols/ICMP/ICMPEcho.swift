@@ -17,7 +17,10 @@ public enum ICMPEcho {
     /// An echo request. IPv4 needs our checksum; for ICMPv6 the kernel fills it in (it covers a
     /// pseudo-header we do not know when the source address is chosen by routing).
     public static func request(
-        family: Family, identifier: UInt16, sequence: UInt16, payloadSize: Int = defaultPayloadSize
+        family: Family,
+        identifier: UInt16,
+        sequence: UInt16,
+        payloadSize: Int = defaultPayloadSize
     ) -> [UInt8] {
         var packet = [UInt8](repeating: 0, count: 8 + max(0, payloadSize))
         packet[0] = family.requestType

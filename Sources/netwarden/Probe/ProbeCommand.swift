@@ -29,7 +29,10 @@ struct ProbeCommand: AsyncParsableCommand {
 
     // Long name only, and no --json here: parent options are also parsed after a subcommand,
     // so they must not shadow the subcommands' own -c/--count and --json.
-    @Option(name: .long, help: ArgumentHelp("Run every probe configured in this file once and print a table.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Run every probe configured in this file once and print a table.", valueName: "file")
+    )
     var config: String?
 
     func run() async throws {
@@ -37,7 +40,10 @@ struct ProbeCommand: AsyncParsableCommand {
             throw ValidationError("give a probe kind (icmp, dns, tcp, http, link) or --config FILE")
         }
         let settings: RuntimeSettings
-        switch SettingsResolver.load(source: SettingsSource(explicitPath: config, defaultPath: config), overrides: .init()) {
+        switch SettingsResolver.load(
+            source: SettingsSource(explicitPath: config, defaultPath: config),
+            overrides: .init()
+        ) {
         case .success(let loaded): settings = loaded
         case .failure(let failure):
             var standardError = FileHandle.standardError
@@ -84,7 +90,8 @@ enum ProbeTable {
         switch outcome.details {
         case .icmp(let burst, _):
             let loss = Int((burst.lossRatio * 100).rounded())
-            return burst.statistics.map { String(format: "%.2f ms median, %d%% loss", $0.median * 1000, loss) } ?? "\(loss)% loss"
+            return burst.statistics.map { String(format: "%.2f ms median, %d%% loss", $0.median * 1000, loss) }
+                ?? "\(loss)% loss"
         case .tcp(let result, _):
             return result.connectSeconds.map { String(format: "%.2f ms", $0 * 1000) } ?? "-"
         case .http(let result):

@@ -6,7 +6,9 @@ import NetwardenPlatform
 /// `netwarden probe icmp HOST`: a burst of pings with loss, RTT spread and jitter.
 struct ProbeICMPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "icmp", abstract: "Ping a host in a burst: loss, RTT min/avg/median/max/stddev, jitter.")
+        commandName: "icmp",
+        abstract: "Ping a host in a burst: loss, RTT min/avg/median/max/stddev, jitter."
+    )
 
     @Argument(help: ArgumentHelp("Host name or address.", valueName: "host")) var host: String
     @Option(name: [.short, .long], help: "Echo requests to send.") var count = 10
@@ -16,7 +18,9 @@ struct ProbeICMPCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...100_000).contains(count) else { throw ValidationError("--count must be 1 to 100000") }
-        guard interval >= 0.001 && interval <= 60 else { throw ValidationError("--interval must be 0.001 to 60 seconds") }
+        guard interval >= 0.001 && interval <= 60 else {
+            throw ValidationError("--interval must be 0.001 to 60 seconds")
+        }
         guard (0...65_000).contains(size) else { throw ValidationError("--size must be 0 to 65000 bytes") }
     }
 
@@ -32,7 +36,10 @@ struct ProbeICMPCommand: AsyncParsableCommand {
 
 /// `netwarden probe tcp HOST --port N`: time a TCP handshake.
 struct ProbeTCPCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tcp", abstract: "Time a TCP connection; tell refused from timeout.")
+    static let configuration = CommandConfiguration(
+        commandName: "tcp",
+        abstract: "Time a TCP connection; tell refused from timeout."
+    )
 
     @Argument(help: ArgumentHelp("Host name or address.", valueName: "host")) var host: String
     @Option(name: [.short, .long], help: "TCP port.") var port: UInt16 = 443
@@ -48,11 +55,14 @@ struct ProbeTCPCommand: AsyncParsableCommand {
 /// `netwarden probe http URL`: phases, status, TLS and certificate expiry.
 struct ProbeHTTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "http", abstract: "Fetch a URL: timing phases, status, redirects, TLS version, certificate expiry.")
+        commandName: "http",
+        abstract: "Fetch a URL: timing phases, status, redirects, TLS version, certificate expiry."
+    )
 
     @Argument(help: ArgumentHelp("http:// or https:// URL.", valueName: "url")) var url: String
     @Option(help: ArgumentHelp("Fail unless the body contains this text.", valueName: "text")) var expectBody: String?
-    @Option(help: ArgumentHelp("Accepted status codes (repeatable); default 200-399.", valueName: "code")) var expectStatus: [Int] = []
+    @Option(help: ArgumentHelp("Accepted status codes (repeatable); default 200-399.", valueName: "code"))
+    var expectStatus: [Int] = []
     @Option(help: ArgumentHelp("Extra CA certificate file (PEM) to trust.", valueName: "file")) var caFile: String?
     @Flag(help: "Do not follow redirects.") var noFollow = false
     @Flag(help: "Do not verify the TLS certificate (diagnosis only).") var insecure = false
@@ -80,16 +90,28 @@ struct ProbeHTTPCommand: AsyncParsableCommand {
 /// `netwarden probe dns NAME --resolver ADDRESS`.
 struct ProbeDNSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dns", abstract: "Ask a resolver for a name: rcode, latency, answers (TCP fallback on truncation).")
+        commandName: "dns",
+        abstract: "Ask a resolver for a name: rcode, latency, answers (TCP fallback on truncation)."
+    )
 
     @Argument(help: ArgumentHelp("Name to look up.", valueName: "name")) var name: String
-    @Option(name: [.short, .long], help: ArgumentHelp("Resolver address (default: the first in /etc/resolv.conf).", valueName: "address"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp("Resolver address (default: the first in /etc/resolv.conf).", valueName: "address")
+    )
     var resolver: String?
     @Option(name: [.customShort("t"), .long], help: "Record type (A, AAAA, CNAME, TXT, HTTPS, ...).") var type = "A"
     @OptionGroup var options: ProbeOptions
 
     func run() async throws {
-        var spec = ProbeSpec(name: "dns", kind: .dns, target: resolver ?? "", resolver: resolver, queryName: name, queryType: type.uppercased())
+        var spec = ProbeSpec(
+            name: "dns",
+            kind: .dns,
+            target: resolver ?? "",
+            resolver: resolver,
+            queryName: name,
+            queryType: type.uppercased()
+        )
         options.apply(to: &spec)
         try options.finish(await ProbeRunner().run(spec))
     }
@@ -98,9 +120,12 @@ struct ProbeDNSCommand: AsyncParsableCommand {
 /// `netwarden probe link [INTERFACE]`: state and counters from the kernel.
 struct ProbeLinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "link", abstract: "Show link state, speed and counters, and the default routes.")
+        commandName: "link",
+        abstract: "Show link state, speed and counters, and the default routes."
+    )
 
-    @Argument(help: ArgumentHelp("Interface (default: every interface).", valueName: "interface")) var interface: String?
+    @Argument(help: ArgumentHelp("Interface (default: every interface).", valueName: "interface")) var interface:
+        String?
     @Flag(help: "Print one JSON object instead of a readable report.") var json = false
 
     func run() throws {
@@ -121,12 +146,24 @@ struct ProbeLinkCommand: ParsableCommand {
                 ReportField("metric", .integer(route.metric)),
             ])
         }
-        let report = ReportValue.object([ReportField("links", .array(links)), ReportField("default_routes", .array(routes))])
+        let report = ReportValue.object([
+            ReportField("links", .array(links)), ReportField("default_routes", .array(routes)),
+        ])
         if json {
             print(report.json)
         } else {
-            for case .object(let fields) in links { for line in ReportValue.object(fields).text() { print(line) }; print("") }
-            print("default routes: " + (routes.isEmpty ? "none" : reader.defaultRoutes().map { "\($0.interface) via \($0.gateway ?? "on-link") metric \($0.metric)" }.joined(separator: "; ")))
+            for case .object(let fields) in links {
+                for line in ReportValue.object(fields).text() { print(line) }
+                print("")
+            }
+            print(
+                "default routes: "
+                    + (routes.isEmpty
+                        ? "none"
+                        : reader.defaultRoutes().map {
+                            "\($0.interface) via \($0.gateway ?? "on-link") metric \($0.metric)"
+                        }.joined(separator: "; "))
+            )
         }
     }
 }

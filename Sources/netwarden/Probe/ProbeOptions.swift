@@ -4,7 +4,10 @@ import NetwardenDaemon
 
 /// Options every one-shot probe shares: where to send from, how long to wait, how to print.
 struct ProbeOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Send from this interface (e.g. a second uplink).", valueName: "name"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp("Send from this interface (e.g. a second uplink).", valueName: "name")
+    )
     var interface: String?
 
     @Option(help: ArgumentHelp("Send from this source address.", valueName: "address"))
