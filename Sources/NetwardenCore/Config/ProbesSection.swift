@@ -22,7 +22,11 @@ public struct ProbesSection: ConfigSection {
         self.probes = probes
     }
 
-    public static let defaults = ProbesSection()
+    /// Without a `[probes]` section (and in the built-in defaults) netwarden pings the default
+    /// gateway: the first hop tells a technician whether a problem is inside the school or beyond.
+    public static let defaults = ProbesSection(probes: [
+        ProbeSpec(name: "default-gateway", kind: .icmp, target: ProbeSpec.defaultGatewayTarget, interval: .seconds(30), timeout: .seconds(2))
+    ])
 
     /// Labels every sample already carries; a probe's own labels may not reuse them.
     static let reservedLabels: Set<String> = [
@@ -31,6 +35,7 @@ public struct ProbesSection: ConfigSection {
     ]
 
     public init(from reader: ConfigTableReader) {
+        // A [probes] section replaces the default probe list: what is written is what runs.
         defaultInterval = reader.seconds("interval_seconds", range: 1...86_400, default: Self.defaults.defaultInterval)
         defaultTimeout = reader.seconds("timeout_seconds", range: 0.1...120, default: Self.defaults.defaultTimeout)
         var probes: [ProbeSpec] = []

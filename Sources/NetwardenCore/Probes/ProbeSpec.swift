@@ -8,6 +8,9 @@ public struct ProbeSpec: Sendable, Equatable {
         case any, ipv4, ipv6
     }
 
+    /// ICMP/TCP target meaning "the next hop of the default route", resolved at every run.
+    public static let defaultGatewayTarget = "default-gateway"
+
     /// Name shown in logs and the `probe` label; unique per config.
     public var name: String
     public var kind: Kind

@@ -30,6 +30,17 @@ public struct ProbeRunner: Sendable {
 
     /// Resolves the target honouring the IP preference; the first address is probed.
     static func resolve(_ spec: ProbeSpec, host: String) -> Result<SocketAddress, EarlyFailure> {
+        if host == ProbeSpec.defaultGatewayTarget {
+            // The next hop of the default route (on the probe's interface, if it is bound), read
+            // fresh each run so a failover to a backup line is followed.
+            let routes = LinkReader().defaultRoutes().filter { spec.interface == nil || $0.interface == spec.interface }
+            guard let hop = routes.compactMap(\.gateway).first, let address = SocketAddress(numeric: hop) else {
+                let scope = spec.interface.map { " on \($0)" } ?? ""
+                return .failure(
+                    EarlyFailure(outcome: failed(spec, .unreachable, "no default route with a gateway\(scope)")))
+            }
+            return .success(address)
+        }
         let preference = AddressResolver.Preference(rawValue: spec.ipPreference.rawValue) ?? .any
         switch AddressResolver.resolve(host, preference: preference) {
         case .success(let addresses): return .success(addresses[0])
