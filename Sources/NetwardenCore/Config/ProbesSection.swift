@@ -25,7 +25,13 @@ public struct ProbesSection: ConfigSection {
     /// Without a `[probes]` section (and in the built-in defaults) netwarden pings the default
     /// gateway: the first hop tells a technician whether a problem is inside the school or beyond.
     public static let defaults = ProbesSection(probes: [
-        ProbeSpec(name: "default-gateway", kind: .icmp, target: ProbeSpec.defaultGatewayTarget, interval: .seconds(30), timeout: .seconds(2))
+        ProbeSpec(
+            name: "default-gateway",
+            kind: .icmp,
+            target: ProbeSpec.defaultGatewayTarget,
+            interval: .seconds(30),
+            timeout: .seconds(2)
+        )
     ])
 
     /// Labels every sample already carries; a probe's own labels may not reuse them.

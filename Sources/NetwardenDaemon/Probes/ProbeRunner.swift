@@ -37,7 +37,8 @@ public struct ProbeRunner: Sendable {
             guard let hop = routes.compactMap(\.gateway).first, let address = SocketAddress(numeric: hop) else {
                 let scope = spec.interface.map { " on \($0)" } ?? ""
                 return .failure(
-                    EarlyFailure(outcome: failed(spec, .unreachable, "no default route with a gateway\(scope)")))
+                    EarlyFailure(outcome: failed(spec, .unreachable, "no default route with a gateway\(scope)"))
+                )
             }
             return .success(address)
         }
