@@ -65,7 +65,8 @@ public struct DNSWireBuilder {
     }
 
     /// SVCB/HTTPS RDATA: priority, uncompressed target, then `(key, value)` params in the order given.
-    public static func serviceBindingData(priority: UInt16, target: String, parameters: [(UInt16, [UInt8])]) -> [UInt8] {
+    public static func serviceBindingData(priority: UInt16, target: String, parameters: [(UInt16, [UInt8])]) -> [UInt8]
+    {
         var data = PacketBuilder.be16(priority) + (target.isEmpty || target == "." ? [0] : wireName(target))
         for (key, value) in parameters {
             data += PacketBuilder.be16(key) + PacketBuilder.be16(UInt16(value.count)) + value

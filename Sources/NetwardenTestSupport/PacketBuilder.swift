@@ -50,7 +50,8 @@ public enum PacketBuilder {
                 let word = UInt16(offset / 8) << 3 | (more ? 1 : 0)
                 return [nextHeader, 0] + PacketBuilder.be16(word) + PacketBuilder.be32(identification)
             case .authentication:
-                return [nextHeader, 4, 0, 0] + PacketBuilder.be32(0x1000) + PacketBuilder.be32(1) + Array(repeating: 0xaa, count: 12)
+                return [nextHeader, 4, 0, 0] + PacketBuilder.be32(0x1000) + PacketBuilder.be32(1)
+                    + Array(repeating: 0xaa, count: 12)
             }
         }
     }

@@ -11,7 +11,8 @@ private struct Seen: Equatable {
 }
 
 /// Reads the whole message; returns the question names, the records and the failure, if any.
-private func read(_ bytes: [UInt8]) -> (header: DNSHeader?, questions: [String], records: [Seen], failure: DNSFailure?) {
+private func read(_ bytes: [UInt8]) -> (header: DNSHeader?, questions: [String], records: [Seen], failure: DNSFailure?)
+{
     bytes.withUnsafeBytes { raw in
         var questions: [String] = []
         var records: [Seen] = []
@@ -28,11 +29,14 @@ private func read(_ bytes: [UInt8]) -> (header: DNSHeader?, questions: [String],
                 case .a(let address), .aaaa(let address): value = address.description
                 case .cname(let target): value = target.description
                 case .serviceBinding(let svcb):
-                    value = "\(svcb.priority) \(svcb.target) alpn=\(svcb.alpn?.identifiers ?? []) ech=\(svcb.hasECH)"
+                    value =
+                        "\(svcb.priority) \(svcb.target) alpn=\(svcb.alpn?.identifiers ?? []) ech=\(svcb.hasECH)"
                         + " h3=\(svcb.alpn?.contains("h3") ?? false) port=\(svcb.port.map(String.init) ?? "-")"
                 case .other: value = "\(record.rawData.count) bytes"
                 }
-                records.append(Seen(section: record.section, name: record.name.description, type: record.type, value: value))
+                records.append(
+                    Seen(section: record.section, name: record.name.description, type: record.type, value: value)
+                )
             }
             return (header, questions, records, nil)
         } catch {
@@ -48,9 +52,17 @@ private func fullResponse(flags: UInt16 = 0x8180) -> [UInt8] {
     let question = message.offset
     message.question("www.Example.com", type: .a)
     let cnameData = message.offset + 12  // owner pointer (2) + type/class/ttl/len (10)
-    message.record(owner: question, type: .cname, data: [3] + Array("cdn".utf8) + [7] + Array("example".utf8) + [3] + Array("net".utf8) + [0])
+    message.record(
+        owner: question,
+        type: .cname,
+        data: [3] + Array("cdn".utf8) + [7] + Array("example".utf8) + [3] + Array("net".utf8) + [0]
+    )
     message.record(owner: cnameData, type: .a, data: [192, 0, 2, 1])
-    message.record(owner: cnameData, type: .aaaa, data: [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1])
+    message.record(
+        owner: cnameData,
+        type: .aaaa,
+        data: [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1]
+    )
     message.record(
         owner: cnameData,
         type: .https,
@@ -226,20 +238,30 @@ private func fullResponse(flags: UInt16 = 0x8180) -> [UInt8] {
         unordered.name("a")
         unordered.recordBody(
             type: .https,
-            data: DNSWireBuilder.serviceBindingData(priority: 1, target: "", parameters: [(5, [1]), (1, [2, 0x68, 0x32])])
+            data: DNSWireBuilder.serviceBindingData(
+                priority: 1,
+                target: "",
+                parameters: [(5, [1]), (1, [2, 0x68, 0x32])]
+            )
         )
         #expect(read(unordered.bytes).failure == .badServiceParameters)
 
         var badALPN = DNSWireBuilder(questions: 0, answers: 1)
         badALPN.name("a")
-        badALPN.recordBody(type: .svcb, data: DNSWireBuilder.serviceBindingData(priority: 1, target: "", parameters: [(1, [5, 0x68])]))
+        badALPN.recordBody(
+            type: .svcb,
+            data: DNSWireBuilder.serviceBindingData(priority: 1, target: "", parameters: [(1, [5, 0x68])])
+        )
         #expect(read(badALPN.bytes).failure == .badServiceParameters)
     }
 
     @Test func aliasModeHTTPSRecordHasATargetAndNoECH() {
         var message = DNSWireBuilder(questions: 0, answers: 1)
         message.name("example.com")
-        message.recordBody(type: .https, data: DNSWireBuilder.serviceBindingData(priority: 0, target: "svc.example.net", parameters: []))
+        message.recordBody(
+            type: .https,
+            data: DNSWireBuilder.serviceBindingData(priority: 0, target: "svc.example.net", parameters: [])
+        )
         #expect(read(message.bytes).records.first?.value == "0 svc.example.net alpn=[] ech=false h3=false port=-")
     }
 
@@ -250,7 +272,10 @@ private func fullResponse(flags: UInt16 = 0x8180) -> [UInt8] {
         for _ in 0..<5000 {
             var message = seed
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                message[Int.random(in: 0..<message.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                message[Int.random(in: 0..<message.count, using: &generator)] = UInt8.random(
+                    in: 0...255,
+                    using: &generator
+                )
             }
             if Int.random(in: 0..<4, using: &generator) == 0 {
                 message = Array(message.prefix(Int.random(in: 0...message.count, using: &generator)))
@@ -294,7 +319,9 @@ private func fullResponse(flags: UInt16 = 0x8180) -> [UInt8] {
         #expect(code(".example") == .emptyLabel)
         #expect(code("") == .emptyLabel)
         #expect(code(String(repeating: "a", count: 64) + ".com") == .labelTooLong)
-        #expect(code(Array(repeating: String(repeating: "a", count: 63), count: 4).joined(separator: ".")) == .nameTooLong)
+        #expect(
+            code(Array(repeating: String(repeating: "a", count: 63), count: 4).joined(separator: ".")) == .nameTooLong
+        )
         #expect(code("bad name.example") == .invalidCharacter)
         #expect(code("bücher.example") == .invalidCharacter)
         #expect(code("_dns.resolver.arpa") == nil)

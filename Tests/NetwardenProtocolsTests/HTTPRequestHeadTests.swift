@@ -114,7 +114,14 @@ private let expected = Outcome.found(
     @Test func lfOnlyLineEndsAndMissingHost() {
         #expect(
             parse("POST /api HTTP/1.1\nHost: api.example.\n\n")
-                == .found(method: "POST", target: "/api", host: "api.example", port: nil, targetHost: nil, targetPort: nil)
+                == .found(
+                    method: "POST",
+                    target: "/api",
+                    host: "api.example",
+                    port: nil,
+                    targetHost: nil,
+                    targetPort: nil
+                )
         )
         #expect(
             parse("GET / HTTP/1.0\n\n")

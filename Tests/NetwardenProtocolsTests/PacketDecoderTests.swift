@@ -148,11 +148,15 @@ private func tcp6(_ payload: [UInt8], extensionHeaders: [PacketBuilder.IPv6Exten
         #expect(decoded.payload == payload)
 
         let four = (1...4).map { PacketBuilder.VLANTag(id: UInt16($0)) }
-        #expect(try summary(PacketBuilder.frame(udp4(payload), linkType: .ethernet, vlanTags: four), .ethernet)
-            .vlanTagCount == 4)
+        #expect(
+            try summary(PacketBuilder.frame(udp4(payload), linkType: .ethernet, vlanTags: four), .ethernet)
+                .vlanTagCount == 4
+        )
         let five = (1...5).map { PacketBuilder.VLANTag(id: UInt16($0)) }
-        #expect(decode(PacketBuilder.frame(udp4(payload), linkType: .ethernet, vlanTags: five), .ethernet)
-            == (.tooManyVLANTags))
+        #expect(
+            decode(PacketBuilder.frame(udp4(payload), linkType: .ethernet, vlanTags: five), .ethernet)
+                == (.tooManyVLANTags)
+        )
     }
 
     @Test func vlanTagInsideLinuxCookedHeaderIsFollowed() throws {
@@ -174,7 +178,10 @@ private func tcp6(_ payload: [UInt8], extensionHeaders: [PacketBuilder.IPv6Exten
             .hopByHop(), .destinationOptions(extraUnits: 1), .routing, .authentication,
             .fragment(offset: 0, moreFragments: false, identification: 9), .destinationOptions(),
         ]
-        let decoded = try summary(PacketBuilder.frame(tcp6(payload, extensionHeaders: chain), linkType: .ethernet), .ethernet)
+        let decoded = try summary(
+            PacketBuilder.frame(tcp6(payload, extensionHeaders: chain), linkType: .ethernet),
+            .ethernet
+        )
         #expect(decoded.ipProtocol == 6)
         #expect(decoded.fragment == nil, "an atomic fragment is a whole datagram")
         #expect(decoded.payload == payload)
@@ -184,7 +191,10 @@ private func tcp6(_ payload: [UInt8], extensionHeaders: [PacketBuilder.IPv6Exten
     }
 
     @Test func ipv6FragmentsStopAtTheFragmentHeader() throws {
-        let packet = tcp6(payload, extensionHeaders: [.hopByHop(), .fragment(offset: 1448, moreFragments: true, identification: 77)])
+        let packet = tcp6(
+            payload,
+            extensionHeaders: [.hopByHop(), .fragment(offset: 1448, moreFragments: true, identification: 77)]
+        )
         let decoded = try summary(packet, .ipv6)
         #expect(decoded.fragment == IPFragment(identification: 77, offset: 1448, moreFragments: true))
         #expect(decoded.transport == .none)
@@ -270,7 +280,10 @@ private func tcp6(_ payload: [UInt8], extensionHeaders: [PacketBuilder.IPv6Exten
         let seeds = [
             PacketBuilder.frame(udp4(payload), linkType: .ethernet, vlanTags: [.init(id: 5)]),
             PacketBuilder.frame(
-                tcp6(payload, extensionHeaders: [.hopByHop(), .fragment(offset: 0, moreFragments: false, identification: 1)]),
+                tcp6(
+                    payload,
+                    extensionHeaders: [.hopByHop(), .fragment(offset: 0, moreFragments: false, identification: 1)]
+                ),
                 linkType: .ethernet
             ),
         ]

@@ -55,7 +55,10 @@ public struct DNSMessageReader {
         guard questionsLeft > 0 else { return nil }
         var question = DNSQuestion(name: DomainName(), type: .a)
         do throws(DNSFailure) {
-            var reader = ByteReader(message, offset: try DNSNameDecoder.decode(message, at: offset, into: &question.name))
+            var reader = ByteReader(
+                message,
+                offset: try DNSNameDecoder.decode(message, at: offset, into: &question.name)
+            )
             guard let type = reader.readUInt16(), let recordClass = reader.readUInt16() else { throw .truncated }
             question.type = DNSRecordType(rawValue: type)
             question.recordClass = recordClass

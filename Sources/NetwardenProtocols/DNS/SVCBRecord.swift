@@ -33,7 +33,10 @@ public struct SVCBRecord {
         _ message: UnsafeRawBufferPointer,
         _ range: Range<Int>
     ) throws(DNSFailure) -> SVCBRecord {
-        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: message[..<range.upperBound]), offset: range.lowerBound)
+        var reader = ByteReader(
+            UnsafeRawBufferPointer(rebasing: message[..<range.upperBound]),
+            offset: range.lowerBound
+        )
         guard let priority = reader.readUInt16() else { throw .badRecordData }
         var target = DomainName()
         let afterTarget: Int
