@@ -53,15 +53,14 @@ public struct DNSMessageReader {
     public mutating func nextQuestion() throws(DNSFailure) -> DNSQuestion? {
         if let failure { throw failure }
         guard questionsLeft > 0 else { return nil }
-        var question = DNSQuestion(name: DomainName(), type: .a)
         do throws(DNSFailure) {
-            var reader = ByteReader(
-                message,
-                offset: try DNSNameDecoder.decode(message, at: offset, into: &question.name)
-            )
+            var reader = ByteReader(message, offset: try DNSNameDecoder.skip(message, at: offset))
             guard let type = reader.readUInt16(), let recordClass = reader.readUInt16() else { throw .truncated }
-            question.type = DNSRecordType(rawValue: type)
-            question.recordClass = recordClass
+            let question = DNSQuestion(
+                name: DNSNameReference(message: message, offset: offset),
+                type: DNSRecordType(rawValue: type),
+                recordClass: recordClass
+            )
             offset = reader.offset
             questionsLeft -= 1
             return question
@@ -103,8 +102,8 @@ public struct DNSMessageReader {
     }
 
     private mutating func readRecord(_ section: DNSSection) throws(DNSFailure) -> DNSResourceRecord {
-        var name = DomainName()
-        var reader = ByteReader(message, offset: try DNSNameDecoder.decode(message, at: offset, into: &name))
+        let name = DNSNameReference(message: message, offset: offset)
+        var reader = ByteReader(message, offset: try DNSNameDecoder.skip(message, at: offset))
         guard let rawType = reader.readUInt16(),
             let recordClass = reader.readUInt16(),
             let ttl = reader.readUInt32(),
@@ -124,15 +123,14 @@ public struct DNSMessageReader {
             guard let address = IPAddress(bytes: rawData), rawData.count == 16 else { throw .badRecordData }
             data = .aaaa(address)
         case .cname:
-            var target = DomainName()
             let end: Int
             do throws(DNSFailure) {
-                end = try DNSNameDecoder.decode(message, at: range.lowerBound, into: &target)
+                end = try DNSNameDecoder.skip(message, at: range.lowerBound)
             } catch .truncated {
                 throw .badRecordData
             }
             guard end == range.upperBound else { throw .badRecordData }
-            data = .cname(target)
+            data = .cname(DNSNameReference(message: message, offset: range.lowerBound))
         case .svcb, .https:
             data = .serviceBinding(try SVCBRecord.decode(message, range))
         default:

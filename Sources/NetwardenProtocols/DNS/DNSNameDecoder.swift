@@ -21,7 +21,8 @@ public enum DNSNameDecoder {
         return try walk(message, at: start, into: &name, storing: true)
     }
 
-    /// Steps over the name at `start` without storing it; returns the offset just past it.
+    /// Validates the name at `start` exactly as ``decode(_:at:into:)`` would, without storing it;
+    /// returns the offset just past it.
     public static func skip(_ message: UnsafeRawBufferPointer, at start: Int) throws(DNSFailure) -> Int {
         var unused = DomainName()
         return try walk(message, at: start, into: &unused, storing: false)
@@ -50,9 +51,10 @@ public enum DNSNameDecoder {
                 let labelStart = position + 1
                 let labelEnd = labelStart + Int(length)
                 guard labelEnd <= message.count else { throw .truncated }
+                let label = UnsafeRawBufferPointer(rebasing: message[labelStart..<labelEnd])
+                // Checked when skipping too, so a name that skips cleanly always decodes.
+                guard !label.contains(UInt8(ascii: ".")) else { throw .badLabelCharacter }
                 if storing {
-                    let label = UnsafeRawBufferPointer(rebasing: message[labelStart..<labelEnd])
-                    guard !label.contains(UInt8(ascii: ".")) else { throw .badLabelCharacter }
                     // Capacity cannot run out: 255 wire bytes are at most 253 text bytes.
                     if !name.isEmpty { _ = name.append(UInt8(ascii: ".")) }
                     _ = name.append(contentsOf: label)

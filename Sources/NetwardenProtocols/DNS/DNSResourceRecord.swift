@@ -6,20 +6,20 @@ public enum DNSSection: Hashable, Sendable {
 }
 
 /// One resource record, with the data of the types the capture path and the DNS probe use
-/// decoded. Slices (`rawData`, parts of ``SVCBRecord``) point into the message.
+/// decoded. Names and slices point into the message.
 public struct DNSResourceRecord {
     /// Decoded RDATA of the types netwarden reads; everything else is `.other` (see `rawData`).
     public enum Data {
         case a(IPAddress)
         case aaaa(IPAddress)
-        case cname(DomainName)
+        case cname(DNSNameReference)
         /// SVCB (64) or HTTPS (65).
         case serviceBinding(SVCBRecord)
         case other
     }
 
     public var section: DNSSection
-    public var name: DomainName
+    public var name: DNSNameReference
     public var type: DNSRecordType
     public var recordClass: UInt16
     public var ttl: UInt32

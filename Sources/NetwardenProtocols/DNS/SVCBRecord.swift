@@ -9,7 +9,7 @@ public struct SVCBRecord {
     /// SvcPriority; 0 is AliasMode (the target is an alias, there are no parameters).
     public var priority: UInt16
     /// TargetName; empty means "the owner name" (RFC 9460 "." rule).
-    public var target: DomainName
+    public var target: DNSNameReference
     /// The raw SvcParams region.
     public var parameters: UnsafeRawBufferPointer
     /// The `alpn` value (length-prefixed protocol IDs), if present.
@@ -38,10 +38,10 @@ public struct SVCBRecord {
             offset: range.lowerBound
         )
         guard let priority = reader.readUInt16() else { throw .badRecordData }
-        var target = DomainName()
+        let target = DNSNameReference(message: message, offset: reader.offset)
         let afterTarget: Int
         do throws(DNSFailure) {
-            afterTarget = try DNSNameDecoder.decode(message, at: reader.offset, into: &target)
+            afterTarget = try DNSNameDecoder.skip(message, at: reader.offset)
         } catch .truncated {
             throw .badRecordData
         }

@@ -67,9 +67,10 @@ public struct HTTPRequestHead {
     /// A `Host` header was present but is not a valid host (worth a counter: evasion or a bug).
     public var hostIsInvalid: Bool
     /// For CONNECT (authority-form) or an absolute-form target (`GET http://h/ ...`, sent to
-    /// proxies): the host named in the target, normalised like ``host``.
-    public var targetHost: DomainName?
-    public var targetPort: UInt16?
+    /// proxies): the host named in the target, normalised like ``host``. Computed on demand so
+    /// the parse result stays small.
+    public var targetHost: DomainName? { targetAuthority?.host }
+    public var targetPort: UInt16? { targetAuthority?.port }
     /// Whether the blank line ending the head was reached (`false` when decided at `Host`).
     public var isComplete: Bool
 
@@ -122,19 +123,8 @@ public struct HTTPRequestHead {
             host: nil,
             hostPort: nil,
             hostIsInvalid: false,
-            targetHost: nil,
-            targetPort: nil,
             isComplete: false
         )
-        if head.isConnect {
-            let authority = Authority(target)
-            head.targetHost = authority.host
-            head.targetPort = authority.port
-        } else if let authority = absoluteFormAuthority(target) {
-            let parsed = Authority(authority)
-            head.targetHost = parsed.host
-            head.targetPort = parsed.port
-        }
 
         var headers = 0
         while true {
@@ -167,6 +157,11 @@ public struct HTTPRequestHead {
             }
             return .found(head)
         }
+    }
+
+    private var targetAuthority: Authority? {
+        if isConnect { return Authority(target) }
+        return Self.absoluteFormAuthority(target).map(Authority.init)
     }
 
     /// Where the line starting at `start` ends: the index of its CR LF / LF and the next line.

@@ -27,7 +27,7 @@ public struct DomainName: Sendable {
 
     /// Builds a name from text (for configuration and tests, not the packet path): lowercases ASCII
     /// and drops one trailing dot. `nil` if the text is longer than ``capacity``.
-    public init?(_ text: some StringProtocol) {
+    public init?(parsing text: some StringProtocol) {
         var utf8 = Array(text.utf8)
         if utf8.last == UInt8(ascii: ".") { utf8.removeLast() }
         guard utf8.count <= Self.capacity else { return nil }
@@ -125,7 +125,7 @@ extension DomainName: ExpressibleByStringLiteral {
     /// Literal names for tests and built-in lists; a literal longer than ``capacity`` is a
     /// programming error.
     public init(stringLiteral value: String) {
-        guard let name = DomainName(value) else {
+        guard let name = DomainName(parsing: value) else {
             preconditionFailure("domain name literal longer than \(DomainName.capacity) bytes")
         }
         self = name
