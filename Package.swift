@@ -118,6 +118,8 @@ let package = Package(
             name: "NetwardenTestSupport",
             dependencies: [
                 "NetwardenCore",
+                // PacketBuilder speaks in the decoder's own types (IPAddress, LinkType).
+                "NetwardenProtocols",
                 "NetwardenPlatform",
                 .product(name: "Logging", package: "swift-log"),
             ],
