@@ -31,6 +31,8 @@ public struct ProbeFailureReason: RawRepresentable, Hashable, Sendable, CustomSt
     public static let bodyMismatch = Self(rawValue: "body_mismatch")
     /// The resolver answered SERVFAIL.
     public static let servfail = Self(rawValue: "servfail")
+    /// The resolver answered NXDOMAIN: it works, but the name does not exist.
+    public static let nxdomain = Self(rawValue: "nxdomain")
     /// The resolver answered REFUSED.
     public static let dnsRefused = Self(rawValue: "dns_refused")
     /// Some but not all packets of a burst were lost beyond the accepted ratio.
