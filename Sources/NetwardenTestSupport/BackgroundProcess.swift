@@ -26,7 +26,10 @@ public final class BackgroundProcess: Sendable {
 
     /// Starts `argv` now. Throws if the program is missing or cannot be spawned.
     public init(
-        _ argv: [String], name: String? = nil, environment: [String: String]? = nil, fileID: String = #fileID,
+        _ argv: [String],
+        name: String? = nil,
+        environment: [String: String]? = nil,
+        fileID: String = #fileID,
         line: Int = #line
     ) throws {
         let location = CommandError.Location(fileID: fileID, line: line)
@@ -42,7 +45,8 @@ public final class BackgroundProcess: Sendable {
         // reference still runs deinit and kills the child.
         Thread.detachNewThread {
             let result = ChildProcess.pump(child, control: control, standardInput: [], deadline: nil) {
-                isStandardError, bytes in
+                isStandardError,
+                bytes in
                 log.append(bytes, isStandardError: isStandardError)
             }
             log.finish(result.termination)
@@ -66,14 +70,22 @@ public final class BackgroundProcess: Sendable {
     /// process exits first or `timeout` passes; the error carries the output so far.
     @discardableResult
     public func waitForLine(
-        timeout: Duration = .seconds(10), fileID: String = #fileID, line: Int = #line,
+        timeout: Duration = .seconds(10),
+        fileID: String = #fileID,
+        line: Int = #line,
         where predicate: @escaping @Sendable (String) -> Bool
     ) async throws -> String {
         let location = CommandError.Location(fileID: fileID, line: line)
         return try await log.wait(timeout: timeout) { snapshot in
             if let match = snapshot.lines.first(where: { predicate($0.text) }) { return match.text }
             if let termination = snapshot.termination {
-                throw self.error(.exitedEarly, "exited (\(termination)) before printing the awaited line", location)
+                // Checks run under the log's lock: build the error from the snapshot given.
+                throw self.error(
+                    .exitedEarly,
+                    "exited (\(termination)) before printing the awaited line",
+                    location,
+                    snapshot
+                )
             }
             return nil
         } onTimeout: {
@@ -84,7 +96,10 @@ public final class BackgroundProcess: Sendable {
     /// Waits for a line containing `text`.
     @discardableResult
     public func waitForLine(
-        containing text: String, timeout: Duration = .seconds(10), fileID: String = #fileID, line: Int = #line
+        containing text: String,
+        timeout: Duration = .seconds(10),
+        fileID: String = #fileID,
+        line: Int = #line
     ) async throws -> String {
         try await waitForLine(timeout: timeout, fileID: fileID, line: line) { $0.contains(text) }
     }
@@ -93,8 +108,11 @@ public final class BackgroundProcess: Sendable {
     /// Fails fast with the program's output if it exits meanwhile, which is how a bad config
     /// file shows up.
     public func waitUntilReady(
-        timeout: Duration = .seconds(10), pollInterval: Duration = .milliseconds(20), fileID: String = #fileID,
-        line: Int = #line, _ isReady: @Sendable () async -> Bool
+        timeout: Duration = .seconds(10),
+        pollInterval: Duration = .milliseconds(20),
+        fileID: String = #fileID,
+        line: Int = #line,
+        _ isReady: @Sendable () async -> Bool
     ) async throws {
         let location = CommandError.Location(fileID: fileID, line: line)
         let deadline = ContinuousClock.now + timeout
@@ -112,11 +130,17 @@ public final class BackgroundProcess: Sendable {
 
     /// Waits for the process to exit on its own.
     @discardableResult
-    public func waitForExit(timeout: Duration = .seconds(10), fileID: String = #fileID, line: Int = #line)
+    public func waitForExit(
+        timeout: Duration = .seconds(10),
+        fileID: String = #fileID,
+        line: Int = #line
+    )
         async throws -> Termination
     {
         let location = CommandError.Location(fileID: fileID, line: line)
-        return try await log.wait(timeout: timeout) { $0.termination } onTimeout: {
+        return try await log.wait(timeout: timeout) {
+            $0.termination
+        } onTimeout: {
             self.error(.timedOut, "still running after \(timeout)", location)
         }
     }
@@ -127,7 +151,8 @@ public final class BackgroundProcess: Sendable {
     public func terminate(grace: Duration = .seconds(3)) async -> Termination {
         if let termination { return termination }
         control.signalGroup(SIGTERM)
-        if let termination = try? await log.wait(timeout: grace, { $0.termination }, onTimeout: { CancellationError() }) {
+        if let termination = try? await log.wait(timeout: grace, { $0.termination }, onTimeout: { CancellationError() })
+        {
             return termination
         }
         control.signalGroup(SIGKILL)
@@ -136,13 +161,21 @@ public final class BackgroundProcess: Sendable {
             ?? .signalled(SIGKILL)
     }
 
-    private func error(_ code: CommandError.Code, _ message: String, _ location: CommandError.Location)
-        -> CommandError
-    {
-        let snapshot = log.snapshot
+    private func error(
+        _ code: CommandError.Code,
+        _ message: String,
+        _ location: CommandError.Location,
+        _ snapshot: OutputLog.Snapshot? = nil
+    ) -> CommandError {
+        let snapshot = snapshot ?? log.snapshot
         return CommandError(
-            code: code, message: "\(name): \(message)", commandLine: commandLine, termination: snapshot.termination,
-            standardError: snapshot.lines.suffix(40).map(\.description).joined(separator: "\n"), location: location)
+            code: code,
+            message: "\(name): \(message)",
+            commandLine: commandLine,
+            termination: snapshot.termination,
+            standardError: snapshot.lines.suffix(40).map(\.description).joined(separator: "\n"),
+            location: location
+        )
     }
 }
 
@@ -207,7 +240,8 @@ final class OutputLog: Sendable {
 
     /// Waits until `check` returns a value (or throws), or `timeout` passes.
     func wait<T: Sendable>(
-        timeout: Duration, _ check: @escaping @Sendable (Snapshot) throws -> T?,
+        timeout: Duration,
+        _ check: @escaping @Sendable (Snapshot) throws -> T?,
         onTimeout: @escaping @Sendable () -> any Error
     ) async throws -> T {
         try await withThrowingTaskGroup(of: T.self) { group in

@@ -137,14 +137,20 @@ enum ChildProcess {
 
     /// Starts `argv` in a process group of its own with piped stdout/stderr (and stdin if asked).
     static func spawn(
-        _ argv: [String], environment: [String: String]?, pipeStandardInput: Bool, location: CommandError.Location
+        _ argv: [String],
+        environment: [String: String]?,
+        pipeStandardInput: Bool,
+        location: CommandError.Location
     ) throws(CommandError) -> SpawnedChild {
         let commandLine = CommandLineText.quote(argv)
         _ = ignoreBrokenPipes
         guard let program = argv.first, let executable = resolve(program) else {
             throw CommandError(
-                code: .programNotFound, message: "'\(argv.first ?? "")' not found in PATH", commandLine: commandLine,
-                location: location)
+                code: .programNotFound,
+                message: "'\(argv.first ?? "")' not found in PATH",
+                commandLine: commandLine,
+                location: location
+            )
         }
 
         // Every descriptor is close-on-exec: a concurrent spawn on another thread must not
@@ -155,8 +161,11 @@ enum ChildProcess {
             guard GlibcExtras.closeOnExecPipe(&fds) == 0 else {
                 let cause = POSIXErrorText.current()
                 throw CommandError(
-                    code: .launchFailed, message: "pipe2 failed: \(cause)", commandLine: commandLine,
-                    location: location)
+                    code: .launchFailed,
+                    message: "pipe2 failed: \(cause)",
+                    commandLine: commandLine,
+                    location: location
+                )
             }
             pipes += fds
             return (fds[0], fds[1])
@@ -235,14 +244,21 @@ enum ChildProcess {
             close(error.read)
             if let input { close(input.write) }
             throw CommandError(
-                code: .launchFailed, message: "posix_spawn failed: \(String(cString: strerror(status)))",
-                commandLine: commandLine, location: location)
+                code: .launchFailed,
+                message: "posix_spawn failed: \(String(cString: strerror(status)))",
+                commandLine: commandLine,
+                location: location
+            )
         }
         for fd in [output.read, error.read] + (input.map { [$0.write] } ?? []) {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         }
         return SpawnedChild(
-            pid: pid, standardInput: input?.write ?? -1, standardOutput: output.read, standardError: error.read)
+            pid: pid,
+            standardInput: input?.write ?? -1,
+            standardOutput: output.read,
+            standardError: error.read
+        )
     }
 
     /// Feeds stdin, drains stdout/stderr and reaps the child; blocks, so it runs on a thread of
@@ -250,7 +266,10 @@ enum ChildProcess {
     /// when it passes. Returns once the child has exited and its pipes hold nothing more; a
     /// grandchild that keeps a pipe open cannot hold it up.
     static func pump(
-        _ child: SpawnedChild, control: ChildControl, standardInput: [UInt8], deadline: ContinuousClock.Instant?,
+        _ child: SpawnedChild,
+        control: ChildControl,
+        standardInput: [UInt8],
+        deadline: ContinuousClock.Instant?,
         onOutput: (_ isStandardError: Bool, _ bytes: [UInt8]) -> Void
     ) -> (termination: Termination, timedOut: Bool) {
         var readers: [(fd: Int32, isStandardError: Bool)] = [
@@ -278,7 +297,8 @@ enum ChildProcess {
             // Short slices: exit is noticed by polling waitpid, and a finished child whose
             // grandchild holds a pipe must not keep us waiting.
             let wait: Int32 = termination != nil ? 0 : (pollSet.isEmpty ? idleWait : 50)
-            let ready = pollSet.isEmpty ? Int32(usleep(UInt32(wait) * 1000)) : poll(&pollSet, nfds_t(pollSet.count), wait)
+            let ready =
+                pollSet.isEmpty ? Int32(usleep(UInt32(wait) * 1000)) : poll(&pollSet, nfds_t(pollSet.count), wait)
             if pollSet.isEmpty { idleWait = min(idleWait * 2, 50) }
 
             var closed: [Int32] = []

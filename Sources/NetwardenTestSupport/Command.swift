@@ -21,7 +21,9 @@ public struct Command: Sendable, CustomStringConvertible {
     public var timeout: Duration
 
     public init(
-        _ argv: [String], standardInput: [UInt8] = [], environment: [String: String]? = nil,
+        _ argv: [String],
+        standardInput: [UInt8] = [],
+        environment: [String: String]? = nil,
         timeout: Duration = .seconds(30)
     ) {
         precondition(!argv.isEmpty, "a command needs a program")
@@ -44,7 +46,11 @@ public struct Command: Sendable, CustomStringConvertible {
     public func run(check: Bool = true, fileID: String = #fileID, line: Int = #line) async throws -> CommandOutput {
         let location = CommandError.Location(fileID: fileID, line: line)
         let child = try ChildProcess.spawn(
-            argv, environment: environment, pipeStandardInput: !standardInput.isEmpty, location: location)
+            argv,
+            environment: environment,
+            pipeStandardInput: !standardInput.isEmpty,
+            location: location
+        )
         let control = ChildControl(pid: child.pid)
         let input = standardInput
         let deadline = ContinuousClock.now + timeout
@@ -52,7 +58,9 @@ public struct Command: Sendable, CustomStringConvertible {
         let collected = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<CollectedOutput, Never>) in
                 Thread.detachNewThread {
-                    continuation.resume(returning: Self.collect(child, control: control, input: input, deadline: deadline))
+                    continuation.resume(
+                        returning: Self.collect(child, control: control, input: input, deadline: deadline)
+                    )
                 }
             }
         } onCancel: {
@@ -65,14 +73,26 @@ public struct Command: Sendable, CustomStringConvertible {
     /// The same as `run`, blocking the calling thread. For places that cannot await: `deinit`
     /// fallbacks and the one-time availability probe.
     @discardableResult
-    public func runSynchronously(check: Bool = true, fileID: String = #fileID, line: Int = #line) throws
+    public func runSynchronously(
+        check: Bool = true,
+        fileID: String = #fileID,
+        line: Int = #line
+    ) throws
         -> CommandOutput
     {
         let location = CommandError.Location(fileID: fileID, line: line)
         let child = try ChildProcess.spawn(
-            argv, environment: environment, pipeStandardInput: !standardInput.isEmpty, location: location)
+            argv,
+            environment: environment,
+            pipeStandardInput: !standardInput.isEmpty,
+            location: location
+        )
         let collected = Self.collect(
-            child, control: ChildControl(pid: child.pid), input: standardInput, deadline: .now + timeout)
+            child,
+            control: ChildControl(pid: child.pid),
+            input: standardInput,
+            deadline: .now + timeout
+        )
         return try finish(collected, check: check, location: location)
     }
 
@@ -84,30 +104,49 @@ public struct Command: Sendable, CustomStringConvertible {
     }
 
     private static func collect(
-        _ child: SpawnedChild, control: ChildControl, input: [UInt8], deadline: ContinuousClock.Instant
+        _ child: SpawnedChild,
+        control: ChildControl,
+        input: [UInt8],
+        deadline: ContinuousClock.Instant
     ) -> CollectedOutput {
         var standardOutput: [UInt8] = []
         var standardError: [UInt8] = []
         let result = ChildProcess.pump(child, control: control, standardInput: input, deadline: deadline) {
-            isStandardError, bytes in
+            isStandardError,
+            bytes in
             if isStandardError { standardError += bytes } else { standardOutput += bytes }
         }
         return CollectedOutput(
-            termination: result.termination, timedOut: result.timedOut, standardOutput: standardOutput,
-            standardError: standardError)
+            termination: result.termination,
+            timedOut: result.timedOut,
+            standardOutput: standardOutput,
+            standardError: standardError
+        )
     }
 
-    private func finish(_ collected: CollectedOutput, check: Bool, location: CommandError.Location) throws
+    private func finish(
+        _ collected: CollectedOutput,
+        check: Bool,
+        location: CommandError.Location
+    ) throws
         -> CommandOutput
     {
         let output = CommandOutput(
-            commandLine: description, termination: collected.termination, standardOutput: collected.standardOutput,
-            standardError: collected.standardError)
+            commandLine: description,
+            termination: collected.termination,
+            standardOutput: collected.standardOutput,
+            standardError: collected.standardError
+        )
         func failure(_ code: CommandError.Code, _ message: String) -> CommandError {
             CommandError(
-                code: code, message: message, commandLine: description, termination: collected.termination,
-                standardError: output.standardErrorText, standardOutput: output.standardOutputText,
-                location: location)
+                code: code,
+                message: message,
+                commandLine: description,
+                termination: collected.termination,
+                standardError: output.standardErrorText,
+                standardOutput: output.standardOutputText,
+                location: location
+            )
         }
         if collected.timedOut {
             throw failure(.timedOut, "still running after \(timeout); its process group was killed")

@@ -47,8 +47,14 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
     public var cause: (any Error & Sendable)?
 
     public init(
-        code: Code, message: String, commandLine: String, termination: Termination? = nil, standardError: String = "",
-        standardOutput: String = "", location: Location, cause: (any Error & Sendable)? = nil
+        code: Code,
+        message: String,
+        commandLine: String,
+        termination: Termination? = nil,
+        standardError: String = "",
+        standardOutput: String = "",
+        location: Location,
+        cause: (any Error & Sendable)? = nil
     ) {
         self.code = code
         self.message = message
