@@ -270,12 +270,36 @@ private typealias School = LabTopology.School
         #expect(namespaces.count == 3)
         let listing = try await Command("ip", "netns", "list").run().standardOutputText
         for namespace in namespaces { #expect(!listing.contains(namespace)) }
-        for pid in pids { #expect(!isRunning(pid), "pid \(pid) survived teardown") }
+        // A SIGKILLed process leaves its namespace before it finishes exiting; give it a moment.
+        for pid in pids {
+            for _ in 0..<100 where isRunning(pid) { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(!isRunning(pid), "pid \(pid) survived teardown")
+        }
         #expect(!FileManager.default.fileExists(atPath: directory))
         // Veths were born inside the namespaces; none may appear in the root namespace.
         let links = try await Command("ip", "-o", "link", "show").run().standardOutputText
         #expect(!links.contains("up1@"))
         #expect(!links.contains("lan0@"))
+    }
+
+    @Test(.requiresLab(), .timeLimit(.minutes(1)))
+    func teardownStillRunsWhenTheTestIsCancelled() async throws {
+        // What a test's time limit does: cancel the task while the lab body is waiting.
+        let seen = Mutex<[String]>([])
+        let started = AsyncStream<Void>.makeStream()
+        let test = Task {
+            try await Lab.with(.school) { lab in
+                seen.withLock { $0 = Array(lab.allNamespaces.values) }
+                started.continuation.yield()
+                try await Task.sleep(for: .seconds(60))
+            }
+        }
+        for await _ in started.stream { break }
+        test.cancel()
+        await #expect(throws: CancellationError.self) { try await test.value }
+        let listing = try await Command("ip", "netns", "list").run().standardOutputText
+        #expect(seen.withLock { $0.count } == 3)
+        for namespace in seen.withLock({ $0 }) { #expect(!listing.contains(namespace)) }
     }
 
     @Test(.requiresLab(), .timeLimit(.minutes(1)))
