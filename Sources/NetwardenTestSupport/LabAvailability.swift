@@ -1,0 +1,69 @@
+import Glibc
+import Testing
+
+/// A program a lab feature runs, and the Debian package that provides it, so a skipped test
+/// says exactly what to install.
+public struct LabProgram: Hashable, Sendable, CustomStringConvertible {
+    public var name: String
+    public var debianPackage: String
+
+    public init(_ name: String, debianPackage: String) {
+        self.name = name
+        self.debianPackage = debianPackage
+    }
+
+    public var description: String { "\(name) (\(debianPackage))" }
+
+    public static let ip = LabProgram("ip", debianPackage: "iproute2")
+    public static let dnsmasq = LabProgram("dnsmasq", debianPackage: "dnsmasq-base")
+    public static let nginx = LabProgram("nginx", debianPackage: "nginx-light")
+    public static let nft = LabProgram("nft", debianPackage: "nftables")
+    public static let ping = LabProgram("ping", debianPackage: "iputils-ping")
+    public static let tcpdump = LabProgram("tcpdump", debianPackage: "tcpdump")
+    public static let openssl = LabProgram("openssl", debianPackage: "openssl")
+
+    public var isInstalled: Bool { ChildProcess.resolve(name) != nil }
+}
+
+extension Lab {
+    /// Why no lab can be built here (not root, no iproute2, namespaces not permitted), or nil.
+    /// Computed once per test process: the check creates and deletes a namespace.
+    public static let unavailableReason: String? = {
+        if geteuid() != 0 { return "the lab needs root (running as uid \(geteuid()))" }
+        if !LabProgram.ip.isInstalled { return "the lab needs `ip` from iproute2, which is not installed" }
+        let probe = LabNames.prefix(pid: getpid()) + "probe"
+        do {
+            try Command(["ip", "netns", "add", probe], timeout: .seconds(10)).runSynchronously()
+            try Command(["ip", "netns", "delete", probe], timeout: .seconds(10)).runSynchronously()
+        } catch {
+            return "cannot create network namespaces here: \(error)"
+        }
+        return nil
+    }()
+
+    public static var isAvailable: Bool { unavailableReason == nil }
+
+    /// Why a lab using `programs` cannot run here, naming each missing program and its package;
+    /// nil when it can.
+    public static func unavailableReason(requiring programs: [LabProgram]) -> String? {
+        if let unavailableReason { return unavailableReason }
+        let missing = programs.filter { !$0.isInstalled }
+        guard !missing.isEmpty else { return nil }
+        let packages = Set(missing.map(\.debianPackage)).sorted().joined(separator: " ")
+        return "the lab needs \(missing.map(\.description).joined(separator: ", ")); "
+            + "install with: apt-get install \(packages)"
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only where a lab with `programs` can be built; otherwise the test is
+    /// skipped and the report shows why (not root, which program and package is missing).
+    ///
+    /// ```swift
+    /// @Test(.requiresLab(.dnsmasq), .timeLimit(.minutes(1))) func resolves() async throws { ... }
+    /// ```
+    public static func requiresLab(_ programs: LabProgram...) -> Self {
+        let reason = Lab.unavailableReason(requiring: programs)
+        return .enabled(if: reason == nil, Comment(rawValue: reason ?? "lab available"))
+    }
+}
