@@ -5,7 +5,8 @@ import Testing
 @Suite struct NetlinkMessageTests {
     @Test func splitsADatagramIntoAlignedMessages() throws {
         var builder = NetlinkMessageBuilder()
-        builder.message(type: 0x1c, flags: 0x02, sequence: 7, portID: 0) { $0.raw([1, 2, 3, 4, 5]) }  // 21 bytes, padded to 24
+        // 21 bytes, padded to 24.
+        builder.message(type: 0x1c, flags: 0x02, sequence: 7, portID: 0) { $0.raw([1, 2, 3, 4, 5]) }
         builder.message(type: 0x1c, flags: 0x02, sequence: 7, portID: 0) { $0.raw([9, 9, 9, 9]) }
         builder.done(sequence: 7)
         #expect(builder.bytes.count == 24 + 20 + 20)

@@ -22,7 +22,11 @@ enum DNSProbe {
         case .failure(let early): return early.outcome
         }
         let exchange = DNSExchange(
-            server: server, name: spec.queryName, type: type, timeout: spec.timeout, interface: spec.interface,
+            server: server,
+            name: spec.queryName,
+            type: type,
+            timeout: spec.timeout,
+            interface: spec.interface,
             source: source
         ).run()
         var result = DNSProbeResult(resolver: server.description)
@@ -31,8 +35,13 @@ enum DNSProbe {
         result.answers = exchange.answers
         result.truncatedRetriedOverTCP = exchange.retriedOverTCP
         return ProbeOutcome(
-            spec: spec, success: exchange.failure == nil, reason: exchange.failure, detail: exchange.failureDetail,
-            durationSeconds: 0, details: .dns(result))
+            spec: spec,
+            success: exchange.failure == nil,
+            reason: exchange.failure,
+            detail: exchange.failureDetail,
+            durationSeconds: 0,
+            details: .dns(result)
+        )
     }
 }
 

@@ -17,8 +17,12 @@ public struct DNSExchange: Sendable {
     public var source: SocketAddress?
 
     public init(
-        server: SocketAddress, name: String, type: DNSRecordType, timeout: Duration = .seconds(5),
-        interface: String? = nil, source: SocketAddress? = nil
+        server: SocketAddress,
+        name: String,
+        type: DNSRecordType,
+        timeout: Duration = .seconds(5),
+        interface: String? = nil,
+        source: SocketAddress? = nil
     ) {
         self.server = server
         self.name = name
@@ -120,7 +124,9 @@ public struct DNSExchange: Sendable {
         let fd = socket(domain, type | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .failure(systemFailure(SystemError("socket"))) }
         if let interface {
-            let status = interface.withCString { setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0, socklen_t(strlen($0) + 1)) }
+            let status = interface.withCString {
+                setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0, socklen_t(strlen($0) + 1))
+            }
             if status != 0 {
                 let error = SystemError("setsockopt(SO_BINDTODEVICE)", context: "binding to \(interface)")
                 close(fd)
@@ -216,7 +222,9 @@ public struct DNSExchange: Sendable {
                 return .failure(systemFailure(SystemError("recv", context: "DNS over TCP from \(server)")))
             }
             if count == 0 {
-                return .failure(ExchangeFailure(reason: .error, detail: "\(server) closed the TCP connection before answering"))
+                return .failure(
+                    ExchangeFailure(reason: .error, detail: "\(server) closed the TCP connection before answering")
+                )
             }
             stream += chunk[..<count]
             // Copy the message out while the stream's storage is pinned.
