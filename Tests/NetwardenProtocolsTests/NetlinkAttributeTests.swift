@@ -1,3 +1,4 @@
+// swift-format-ignore-file: OnlyOneTrailingClosureArgument
 import NetwardenProtocols
 import NetwardenTestSupport
 import Testing
@@ -15,7 +16,6 @@ import Testing
     }
 
     @Test func iteratesTypedValuesWithPaddingAndMasksTheNestedFlag() throws {
-        // swift-format-ignore: OnlyOneTrailingClosureArgument
         try withAttributes({ b in
             b.string(4, "ab")  // 7 bytes + 1 pad
             b.u8(9, 0xfe)
@@ -41,7 +41,6 @@ import Testing
     }
 
     @Test func aZeroLengthAttributeStopsTheWalk() throws {
-        // swift-format-ignore: OnlyOneTrailingClosureArgument
         try withAttributes({ b in
             b.u32(3, 1)
             b.rawAttribute(length: 0, type: 4, payload: [0, 0, 0, 0])
@@ -65,7 +64,6 @@ import Testing
     }
 
     @Test func aNestLongerThanItsParentIsCaughtInsideTheNest() throws {
-        // swift-format-ignore: OnlyOneTrailingClosureArgument
         try withAttributes({ b in
             b.nested(21) { inner in inner.rawAttribute(length: 64, type: 7, payload: [0xc4, 0, 0, 0]) }
         }) { raw in
@@ -78,7 +76,6 @@ import Testing
     }
 
     @Test func strayTrailingBytesAreTruncation() throws {
-        // swift-format-ignore: OnlyOneTrailingClosureArgument
         try withAttributes({ b in
             b.u32(3, 1)
             b.raw([0x01, 0x02])
