@@ -116,6 +116,10 @@ let package = Package(
             dependencies: [
                 "NetwardenCore",
                 "NetwardenPlatform",
+                // The test-side QUIC Initial encoder seals packets with the same primitives.
+                "NetwardenProtocols",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
