@@ -66,7 +66,11 @@ public struct QUICInitialBuilder: Sendable {
         }
         // swift-crypto only fails here on malformed keys or nonces, which a builder never makes.
         let sealed = try! AES.GCM.seal(
-            plaintext, using: keys.key, nonce: try! AES.GCM.Nonce(data: nonce), authenticating: header)
+            plaintext,
+            using: keys.key,
+            nonce: try! AES.GCM.Nonce(data: nonce),
+            authenticating: header
+        )
         var packet = header
         packet.append(contentsOf: sealed.ciphertext)
         packet.append(contentsOf: sealed.tag)
@@ -92,7 +96,12 @@ public struct QUICInitialBuilder: Sendable {
             let frame = Self.cryptoFrame(offset: offset, data: handshake[offset..<end])
             let headerEstimate = 1 + 4 + 1 + dcid.count + 1 + scid.count + 1 + token.count + 2 + 4
             result.append(
-                seal(frames: frame, packetNumber: packetNumber, minimumPayloadLength: max(0, 1200 - headerEstimate - 16)))
+                seal(
+                    frames: frame,
+                    packetNumber: packetNumber,
+                    minimumPayloadLength: max(0, 1200 - headerEstimate - 16)
+                )
+            )
             offset = end
             packetNumber += 1
         }

@@ -43,8 +43,11 @@ import Testing
         // An overlapping retransmission: bytes 300..<900 again, in a new packet number.
         packets.append(
             builder.seal(
-                frames: QUICInitialBuilder.cryptoFrame(offset: 300, data: hello[300..<900]), packetNumber: 9,
-                minimumPayloadLength: 1100))
+                frames: QUICInitialBuilder.cryptoFrame(offset: 300, data: hello[300..<900]),
+                packetNumber: 9,
+                minimumPayloadLength: 1100
+            )
+        )
         var generator = SeededGenerator(seed: 7)
         for round in 0..<20 {
             let order = packets.indices.shuffled(using: &generator)
@@ -71,7 +74,8 @@ import Testing
             packet += [UInt8](repeating: 0xee, count: bodyLength)
             return packet
         }
-        let datagram = longPacket(typeBits: 1, bodyLength: 40) + initial + longPacket(typeBits: 2, bodyLength: 50)
+        let datagram =
+            longPacket(typeBits: 1, bodyLength: 40) + initial + longPacket(typeBits: 2, bodyLength: 50)
             + [UInt8](repeating: 0, count: 30)
         let result = feed(QUICInitialReassembler(), datagram)
         expectHello(named: "coalesced.example", in: result)
@@ -93,7 +97,10 @@ import Testing
     @Test func helloLargerThanCapacityIsRefused() {
         var builder = TLSClientHelloBuilder(serverName: "huge.example")
         builder.extraExtensions = [(0xffce, [UInt8](repeating: 0, count: 3000))]
-        let packets = QUICInitialBuilder(version: .v1, dcid: dcid).packets(carrying: builder.handshakeMessage(), chunkSize: 1000)
+        let packets = QUICInitialBuilder(version: .v1, dcid: dcid).packets(
+            carrying: builder.handshakeMessage(),
+            chunkSize: 1000
+        )
         let reassembler = QUICInitialReassembler(capacity: 2048)
         #expect(feed(reassembler, packets[0]) == .tooLarge)
         #expect(feed(reassembler, packets[1]) == .tooLarge)  // terminal
@@ -155,7 +162,10 @@ import Testing
             var frames = [UInt8](repeating: 0, count: Int.random(in: 0...3, using: &generator))
             frames += QUICInitialBuilder.cryptoFrame(offset: start, data: hello[start..<end])
             for _ in 0..<Int.random(in: 1...6, using: &generator) {
-                frames[Int.random(in: 0..<frames.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                frames[Int.random(in: 0..<frames.count, using: &generator)] = UInt8.random(
+                    in: 0...255,
+                    using: &generator
+                )
             }
             if Bool.random(using: &generator) { reassembler.reset() }
             let packet = builder.seal(frames: frames, packetNumber: UInt64.random(in: 0...3, using: &generator))
@@ -183,7 +193,11 @@ import Testing
 }
 
 /// Records an issue unless `result` is a completed hello for `name`.
-func expectHello(named name: String, in result: QUICInitialReassembler.Result, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectHello(
+    named name: String,
+    in result: QUICInitialReassembler.Result,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard case .complete(let hello) = result else {
         Issue.record("expected a complete hello for \(name), got \(result)", sourceLocation: sourceLocation)
         return

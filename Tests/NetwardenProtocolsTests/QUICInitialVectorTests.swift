@@ -72,7 +72,11 @@ import Testing
             #expect(header.kind == .initial)
             var crypto: [(UInt64, [UInt8])] = []
             let opened = QUICInitialPacket.open(
-                raw, header: header, keys: keys(version), largestPacketNumber: -1, headerScratch: &scratch
+                raw,
+                header: header,
+                keys: keys(version),
+                largestPacketNumber: -1,
+                headerScratch: &scratch
             ) { packetNumber, plaintext in
                 #expect(plaintext.count == 1162)
                 let end = QUICCryptoFrames.scan(plaintext) { crypto.append(($0, Array($1))) }
@@ -115,7 +119,11 @@ import Testing
         QUICVectors.v1ClientInitial.withUnsafeBytes { raw in
             let header = QUICLongHeader.parse(raw)!
             let opened = QUICInitialPacket.open(
-                raw, header: header, keys: serverKeys, largestPacketNumber: -1, headerScratch: &scratch
+                raw,
+                header: header,
+                keys: serverKeys,
+                largestPacketNumber: -1,
+                headerScratch: &scratch
             ) { number, _ in number }
             #expect(opened == .failure(.authenticationFailed))
         }

@@ -14,7 +14,8 @@ enum QUICVectors {
         ec74d748002b0003020304000d0010000e0403050306030203080408050806002d00020101001c000240010039003204
         08ffffffffffffffff05048000ffff07048000ffff0801100104800075300901100f088394c8f03e51570806048000ff
         ff
-        """)
+        """
+    )
 
     /// RFC 9001 A.2: the protected client Initial (1200 bytes, packet number 2).
     static let v1ClientInitial = TestBytes.hex(
@@ -44,7 +45,8 @@ enum QUICVectors {
         760d58a606654f9f4400e8b38591356fbf6425aca26dc85244259ff2b19c41b9f96f3ca9ec1dde434da7d2d392b905dd
         f3d1f9af93d1af5950bd493f5aa731b4056df31bd267b6b90a079831aaf579be0a39013137aac6d404f518cfd4684064
         7e78bfe706ca4cf5e9c5453e9f7cfd2b8b4c8d169a44e55c88d4a9a7f9474241e221af44860018ab0856972e194cd934
-        """)
+        """
+    )
 
     /// RFC 9369 A.2: the same ClientHello protected for QUIC version 2.
     static let v2ClientInitial = TestBytes.hex(
@@ -74,5 +76,6 @@ enum QUICVectors {
         8d209d0fa6536d27a5d6fbb17641cde27525d61093f1b28072d111b2b4ae5f89d5974ee12e5cf7d5da4d6a31123041f3
         3e61407e76cffcdcfd7e19ba58cf4b536f4c4938ae79324dc402894b44faf8afbab35282ab659d13c93f70412e85cb19
         9a37ddec600545473cfb5a05e08d0b209973b2172b4d21fb69745a262ccde96ba18b2faa745b6fe189cf772a9f84cbfc
-        """)
+        """
+    )
 }

@@ -57,9 +57,14 @@ public struct QUICInitialKeys: Sendable {
         sender: Sender
     ) -> SymmetricKey {
         let initialSecret = HKDF<SHA256>.extract(
-            inputKeyMaterial: SymmetricKey(data: originalDCID), salt: version.initialSalt)
+            inputKeyMaterial: SymmetricKey(data: originalDCID),
+            salt: version.initialSalt
+        )
         return expandLabel(
-            SymmetricKey(data: initialSecret), sender == .client ? "client in" : "server in", length: 32)
+            SymmetricKey(data: initialSecret),
+            sender == .client ? "client in" : "server in",
+            length: 32
+        )
     }
 
     /// TLS 1.3 HKDF-Expand-Label (RFC 8446 §7.1) with an empty context, which is all QUIC uses.

@@ -41,7 +41,9 @@ public enum QUICInitialPacket {
         }
 
         // Header-protection mask = AES-ECB(hp, sample) (RFC 9001 §5.4.3).
-        var mask = HeaderProtectionMask(sample: UnsafeRawBufferPointer(rebasing: packet[(pnOffset + 4)..<(pnOffset + 4 + sampleLength)]))
+        var mask = HeaderProtectionMask(
+            sample: UnsafeRawBufferPointer(rebasing: packet[(pnOffset + 4)..<(pnOffset + 4 + sampleLength)])
+        )
         guard mask.apply(key: keys.headerProtectionKey) else { return .failure(.truncated) }
 
         // Long headers protect the low 4 bits of the first byte (reserved bits + pn length).

@@ -126,7 +126,10 @@ public final class QUICInitialReassembler {
             keyDerivations += 1
         }
         let opened = QUICInitialPacket.open(
-            packet, header: header, keys: currentKeys, largestPacketNumber: largestPacketNumber,
+            packet,
+            header: header,
+            keys: currentKeys,
+            largestPacketNumber: largestPacketNumber,
             headerScratch: &headerScratch
         ) { packetNumber, plaintext in
             // Frames after CRYPTO that we do not walk past are fine: what we need is already filed.

@@ -62,9 +62,14 @@ public struct QUICLongHeader: Sendable, Equatable {
         if kind == .retry {
             // A Retry has no Length: it always runs to the end of the datagram.
             return QUICLongHeader(
-                version: version, kind: kind, dcidRange: dcidRange, scidRange: scidRange,
-                tokenRange: reader.offset..<reader.offset, packetNumberOffset: reader.offset,
-                packetLength: bytes.count)
+                version: version,
+                kind: kind,
+                dcidRange: dcidRange,
+                scidRange: scidRange,
+                tokenRange: reader.offset..<reader.offset,
+                packetNumberOffset: reader.offset,
+                packetLength: bytes.count
+            )
         }
 
         var tokenRange = reader.offset..<reader.offset
@@ -77,8 +82,13 @@ public struct QUICLongHeader: Sendable, Equatable {
         guard let length = reader.readQUICVarint(atMost: reader.remaining) else { return nil }
         let packetNumberOffset = reader.offset
         return QUICLongHeader(
-            version: version, kind: kind, dcidRange: dcidRange, scidRange: scidRange,
-            tokenRange: tokenRange, packetNumberOffset: packetNumberOffset,
-            packetLength: packetNumberOffset + length)
+            version: version,
+            kind: kind,
+            dcidRange: dcidRange,
+            scidRange: scidRange,
+            tokenRange: tokenRange,
+            packetNumberOffset: packetNumberOffset,
+            packetLength: packetNumberOffset + length
+        )
     }
 }

@@ -90,7 +90,8 @@ struct HandshakeAssemblyBuffer: ~Copyable {
     /// Copies the part of `bytes` (which starts at stream offset `streamOffset`) that falls in `range`.
     private func copy(_ bytes: UnsafeRawBufferPointer, streamOffset: Int, range: Range<Int>) {
         let source = UnsafeRawBufferPointer(
-            rebasing: bytes[(range.lowerBound - streamOffset)..<(range.upperBound - streamOffset)])
+            rebasing: bytes[(range.lowerBound - streamOffset)..<(range.upperBound - streamOffset)]
+        )
         UnsafeMutableRawBufferPointer(rebasing: storage[range]).copyMemory(from: source)
     }
 

@@ -86,7 +86,8 @@ extension TLSClientHello {
         case .complete(let messageLength, let singleRecord):
             if singleRecord {
                 let message = UnsafeRawBufferPointer(
-                    rebasing: records[TLSRecordLayer.headerLength..<TLSRecordLayer.headerLength + messageLength])
+                    rebasing: records[TLSRecordLayer.headerLength..<TLSRecordLayer.headerLength + messageLength]
+                )
                 return parse(handshake: message)
             }
             guard scratch.count >= messageLength, let destination = scratch.baseAddress else { return .malformed }
@@ -106,8 +107,15 @@ extension TLSClientHello {
         else { return nil }
 
         var hello = TLSClientHello(
-            legacyVersion: legacyVersion, supportedVersions: [], serverName: nil, serverNameRejected: false,
-            alpn: [], echPresent: false, extensionCount: 0, cipherSuiteCount: Int(suitesLength) / 2)
+            legacyVersion: legacyVersion,
+            supportedVersions: [],
+            serverName: nil,
+            serverNameRejected: false,
+            alpn: [],
+            echPresent: false,
+            extensionCount: 0,
+            cipherSuiteCount: Int(suitesLength) / 2
+        )
 
         // Pre-TLS 1.2 clients may omit the extensions block entirely.
         if body.isAtEnd { return hello }

@@ -77,7 +77,11 @@ public enum TLSRecordLayer {
     /// Bytes only ever move to lower addresses (each record header is dropped), so `destination`
     /// may be `stream`'s own base address; that is why this copies forwards byte by byte rather
     /// than with a call whose overlap rules we would have to trust. Runs once per flow.
-    static func gatherHandshake(from stream: UnsafeRawBufferPointer, into destination: UnsafeMutableRawPointer, length: Int) {
+    static func gatherHandshake(
+        from stream: UnsafeRawBufferPointer,
+        into destination: UnsafeMutableRawPointer,
+        length: Int
+    ) {
         var reader = ByteReader(stream)
         var written = 0
         while written < length {

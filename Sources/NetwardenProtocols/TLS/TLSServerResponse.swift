@@ -57,7 +57,8 @@ public enum TLSServerResponse: Sendable, Equatable {
             let suite = record.readUInt16(), record.skip(1)
         {
             cipherSuite = suite
-            if let extensionsLength = record.readUInt16(), var extensions = record.readSubReader(Int(extensionsLength)) {
+            if let extensionsLength = record.readUInt16(), var extensions = record.readSubReader(Int(extensionsLength))
+            {
                 // TLS 1.3 hides behind legacy_version 0x0303; only supported_versions tells the truth.
                 version = legacyVersion
                 while let type = extensions.readUInt16(), let extLength = extensions.readUInt16(),
