@@ -75,6 +75,12 @@ import Testing
         #expect(parse(records: [0x17, 0x03, 0x03, 0x00, 0x10]) == .notClientHello)
         #expect(parse(handshake: [0x02, 0, 0, 0]) == .notClientHello)
         #expect(parse(records: [0x16, 0x03]) == .needMore)
+
+        // The capture path's cheap "worth a reassembly slot?" test.
+        let start = Array(TLSClientHelloBuilder(serverName: "a.example").records()[0..<9])
+        #expect(start.withUnsafeBytes { TLSRecordLayer.looksLikeHandshakeStart($0) })
+        #expect(!Array("GET /".utf8).withUnsafeBytes { TLSRecordLayer.looksLikeHandshakeStart($0) })
+        #expect(![UInt8]().withUnsafeBytes { TLSRecordLayer.looksLikeHandshakeStart($0) })
     }
 
     @Test func everyPrefixIsNeedMoreNeverACrash() {

@@ -98,6 +98,16 @@ import Testing
         expectComplete(results.last)
     }
 
+    @Test func oneByteRecordsAreNotMistakenForAHugeHello() {
+        let records = TLSClientHelloBuilder(serverName: "pq.example.com", alpn: ["h2", "http/1.1"])
+            .records(maxRecordPayload: 1)
+        let reassembler = TLSStreamReassembler()
+        reassembler.reset(streamStart: 9)
+        let results = feed(reassembler, split(records, at: [20, 700]), start: 9)
+        #expect(results.dropLast().allSatisfy { $0 == .needMore })
+        expectComplete(results.last)
+    }
+
     @Test func retransmissionBeforeTheStreamStartIsTrimmed() {
         let reassembler = TLSStreamReassembler()
         reassembler.reset(streamStart: 100)

@@ -29,7 +29,7 @@ public enum TLSRecordLayer {
     /// True when `bytes` starts like a TLS handshake record (a cheap test the capture path uses
     /// before giving a flow a reassembly slot).
     public static func looksLikeHandshakeStart(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        scanHandshake(bytes, expectedType: TLSClientHello.handshakeType) != .notTLS
+        !bytes.isEmpty && scanHandshake(bytes, expectedType: TLSClientHello.handshakeType) != .notTLS
     }
 
     /// Finds the end of the first handshake message in `stream`, which must be of `expectedType`.

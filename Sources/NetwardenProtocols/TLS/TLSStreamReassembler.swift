@@ -91,11 +91,13 @@ public final class TLSStreamReassembler {
     }
 
     /// Gives up early when the handshake header already declares more than we could ever hold,
-    /// instead of buffering 16 KiB of a hello we will refuse anyway.
+    /// instead of buffering 16 KiB of a hello we will refuse anyway. Only looks when the first
+    /// record holds the whole 4-byte handshake header (tiny records are left to the full scan).
     private func declaredSizeCheck(_ stream: UnsafeRawBufferPointer) -> Result {
-        guard stream.count >= TLSRecordLayer.headerLength + 4 else { return .needMore }
-        var reader = ByteReader(stream, offset: TLSRecordLayer.headerLength + 1)
-        guard let declared = reader.readUInt24() else { return .needMore }
+        var reader = ByteReader(stream, offset: 3)
+        guard let firstRecordLength = reader.readUInt16(), firstRecordLength >= 4, reader.skip(1),
+            let declared = reader.readUInt24()
+        else { return .needMore }
         return Int(declared) + 4 + TLSRecordLayer.headerLength > buffer.capacity ? .tooLarge : .needMore
     }
 }
