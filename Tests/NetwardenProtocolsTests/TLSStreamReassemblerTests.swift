@@ -98,6 +98,27 @@ import Testing
         expectComplete(results.last)
     }
 
+    @Test func withoutTheSYNTheStreamIsAnchoredOnTheHelloRecord() {
+        let segments = split(stream, at: [600, 1200])
+        let start: UInt32 = 0x1234_5678
+        let reassembler = TLSStreamReassembler()
+        reassembler.resetWithoutStreamStart()
+        expectComplete(feed(reassembler, [segments[0], segments[2], segments[1]], start: start).last)
+
+        // The last piece first is dropped (nothing to anchor on yet) until the client resends it.
+        reassembler.resetWithoutStreamStart()
+        let results = feed(reassembler, [segments[2], segments[0], segments[1], segments[2]], start: start)
+        #expect(results.dropLast().allSatisfy { $0 == .needMore })
+        expectComplete(results.last)
+        #expect(reassembler.droppedSegments == 1)
+
+        reassembler.resetWithoutStreamStart()
+        let noise = (0..<TLSStreamReassembler.maxUnanchoredSegments).map {
+            ($0 * 10, [UInt8](repeating: 0x41, count: 10))
+        }
+        #expect(feed(reassembler, noise, start: start).last == .notTLS)
+    }
+
     @Test func oneByteRecordsAreNotMistakenForAHugeHello() {
         let records = TLSClientHelloBuilder(serverName: "pq.example.com", alpn: ["h2", "http/1.1"])
             .records(maxRecordPayload: 1)

@@ -33,7 +33,8 @@ public final class TLSStreamReassembler {
     public static let defaultCapacity = 16 * 1024
 
     private var buffer: HandshakeAssemblyBuffer
-    private var streamStart: UInt32 = 0
+    private var streamStart: UInt32? = 0
+    private var unanchoredSegments = 0
     private var terminal: Result?
 
     /// Segments dropped because they fell beyond capacity or into too many holes (for a counter).
@@ -50,12 +51,35 @@ public final class TLSStreamReassembler {
         buffer.reset()
         terminal = nil
         droppedSegments = 0
+        unanchoredSegments = 0
     }
+
+    /// Starts a new flow whose SYN was not captured (capture began mid-handshake, or the SYN was
+    /// lost). The stream is anchored on the first segment that begins with a ClientHello record;
+    /// segments seen before it are dropped (a reordered later piece is only recovered if the
+    /// client retransmits it), and after `maxUnanchoredSegments` non-TLS segments the flow is
+    /// declared `.notTLS`.
+    public func resetWithoutStreamStart() {
+        reset(streamStart: 0)
+        streamStart = nil
+    }
+
+    /// Segments we wait through for a ClientHello start when the SYN was missed.
+    public static let maxUnanchoredSegments = 8
 
     /// Adds one segment's payload. Once a terminal result is returned, later calls return it again
     /// without touching the data.
     public func ingest(sequence: UInt32, payload: UnsafeRawBufferPointer) -> Result {
         if let terminal { return terminal }
+        // Pure ACKs carry nothing and must not count towards the unanchored give-up limit.
+        guard !payload.isEmpty else { return .needMore }
+        guard let streamStart = streamStart ?? anchor(sequence: sequence, payload: payload) else {
+            droppedSegments += 1
+            unanchoredSegments += 1
+            guard unanchoredSegments >= Self.maxUnanchoredSegments else { return .needMore }
+            terminal = .notTLS
+            return .notTLS
+        }
         // Signed distance from the stream start: retransmissions that begin before it come out
         // negative and are trimmed by the buffer.
         let offset = Int(Int32(bitPattern: sequence &- streamStart))
@@ -68,6 +92,16 @@ public final class TLSStreamReassembler {
         let result = evaluate()
         if result != .needMore { terminal = result }
         return result
+    }
+
+    /// Adopts `sequence` as the stream start when its payload opens a ClientHello record.
+    private func anchor(sequence: UInt32, payload: UnsafeRawBufferPointer) -> UInt32? {
+        guard payload.count > TLSRecordLayer.headerLength,
+            payload[TLSRecordLayer.headerLength] == TLSClientHello.handshakeType,
+            TLSRecordLayer.looksLikeHandshakeStart(payload)
+        else { return nil }
+        streamStart = sequence
+        return sequence
     }
 
     private func evaluate() -> Result {
