@@ -121,6 +121,10 @@ let package = Package(
                 // PacketBuilder speaks in the decoder's own types (IPAddress, LinkType).
                 "NetwardenProtocols",
                 "NetwardenPlatform",
+                // The test-side QUIC Initial encoder seals packets with the same primitives.
+                "NetwardenProtocols",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,62 @@
+/// Finds the CRYPTO frames in a decrypted Initial payload (RFC 9000 §19).
+///
+/// A client's Initial legitimately holds only PADDING, PING, ACK, CRYPTO and CONNECTION_CLOSE.
+/// We skip the first three, deliver CRYPTO data, and stop quietly at anything else: we only
+/// want the ClientHello, and refusing to guess at frames we do not parse keeps a hostile payload
+/// from steering the scan.
+public enum QUICCryptoFrames {
+    /// Why the scan ended.
+    public enum End: Sendable, Equatable {
+        /// Every frame was understood.
+        case endOfPayload
+        /// A frame type we do not walk past (CONNECTION_CLOSE, or one illegal in Initials).
+        case stoppedAtFrame(type: UInt64)
+        /// A frame ran past the payload or had impossible values.
+        case malformed
+    }
+
+    /// Calls `body(offset, data)` for each CRYPTO frame in `payload`, in payload order.
+    public static func scan(
+        _ payload: UnsafeRawBufferPointer,
+        _ body: (_ offset: UInt64, _ data: UnsafeRawBufferPointer) -> Void
+    ) -> End {
+        var reader = ByteReader(payload)
+        while !reader.isAtEnd {
+            guard let type = reader.readQUICVarint() else { return .malformed }
+            switch type {
+            case 0x00, 0x01:  // PADDING, PING: no body
+                continue
+            case 0x02, 0x03:  // ACK, ACK_ECN
+                guard skipACK(&reader, withECN: type == 0x03) else { return .malformed }
+            case 0x06:  // CRYPTO
+                guard let offset = reader.readQUICVarint(), offset <= QUICPacketNumber.max,
+                    let length = reader.readQUICVarint(atMost: reader.remaining),
+                    let data = reader.readSlice(length)
+                else { return .malformed }
+                body(offset, data)
+            default:
+                return .stoppedAtFrame(type: type)
+            }
+        }
+        return .endOfPayload
+    }
+
+    private static func skipACK(_ reader: inout ByteReader, withECN: Bool) -> Bool {
+        // Largest Acknowledged, ACK Delay, then the range count.
+        guard reader.readQUICVarint() != nil, reader.readQUICVarint() != nil,
+            let rangeCount = reader.readQUICVarint(atMost: reader.remaining),
+            reader.readQUICVarint() != nil  // First ACK Range
+        else { return false }
+        // Each further range is two varints of at least one byte each, so the count is bounded
+        // by the bytes left and the loop cannot spin on a huge claimed count.
+        for _ in 0..<rangeCount {
+            guard reader.readQUICVarint() != nil, reader.readQUICVarint() != nil else { return false }
+        }
+        if withECN {
+            for _ in 0..<3 {
+                guard reader.readQUICVarint() != nil else { return false }
+            }
+        }
+        return true
+    }
+}

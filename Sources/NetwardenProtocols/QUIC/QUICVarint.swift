@@ -1,0 +1,21 @@
+extension ByteReader {
+    /// Reads a QUIC variable-length integer (RFC 9000 §16): the top two bits of the first byte give
+    /// the encoded length (1, 2, 4 or 8 bytes). `nil`, without advancing, when the input is short.
+    public mutating func readQUICVarint() -> UInt64? {
+        guard let first = peekUInt8() else { return nil }
+        let length = 1 << Int(first >> 6)
+        guard let bytes = readSlice(length) else { return nil }
+        var value = UInt64(first & 0x3f)
+        for index in 1..<length {
+            value = value << 8 | UInt64(bytes[index])
+        }
+        return value
+    }
+
+    /// A varint that must also fit a buffer length/offset; anything larger than `limit` is treated
+    /// as malformed by callers, so it is folded into `nil` here to keep every call site one guard.
+    mutating func readQUICVarint(atMost limit: Int) -> Int? {
+        guard let value = readQUICVarint(), value <= UInt64(limit) else { return nil }
+        return Int(value)
+    }
+}
