@@ -122,7 +122,6 @@ let package = Package(
                 "NetwardenProtocols",
                 "NetwardenPlatform",
                 // The test-side QUIC Initial encoder seals packets with the same primitives.
-                "NetwardenProtocols",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
