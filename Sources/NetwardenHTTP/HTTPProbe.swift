@@ -70,6 +70,8 @@ public struct HTTPProbe: Sendable {
         public var statusCode: Int?
         public var phases: HTTPPhaseTimings?
         public var totalSeconds: Double = 0
+        /// curl's own CURLINFO_TOTAL_TIME, kept apart from `phases` so the two can be compared.
+        public var curlTotalSeconds: Double = 0
         public var redirects = 0
         /// "TLS 1.3", "TLS 1.2", ... when the final connection used TLS.
         public var tlsVersion: String?
@@ -112,6 +114,7 @@ public struct HTTPProbe: Sendable {
         )
         result.phases = phases
         result.totalSeconds = phases.total
+        result.curlTotalSeconds = easy.seconds(CURLINFO_TOTAL_TIME_T)
 
         guard code == CURLE_OK else {
             result.failure = Self.reason(for: code, osErrno: easy.long(CURLINFO_OS_ERRNO) ?? 0)

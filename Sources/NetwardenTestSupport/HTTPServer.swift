@@ -125,6 +125,8 @@ public struct HTTPServer: Sendable {
     public var httpsPort: UInt16?
     /// The lab CA certificate that signed the HTTPS certificate (nil without HTTPS).
     public var certificateAuthorityPath: String?
+    /// The certificate nginx serves over HTTPS (nil without HTTPS).
+    public var certificatePath: String?
     /// One line per request (nginx "combined" format).
     public var accessLogPath: String
     public var process: BackgroundProcess
@@ -196,6 +198,7 @@ extension Lab {
             httpPort: configuration.httpPort,
             httpsPort: configuration.httpsPort,
             certificateAuthorityPath: authorityPath,
+            certificatePath: certificate?.certificatePath,
             accessLogPath: directory + "/access.log",
             process: process
         )

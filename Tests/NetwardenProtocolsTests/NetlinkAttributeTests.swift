@@ -1,4 +1,5 @@
 // swift-format-ignore-file: OnlyOneTrailingClosureArgument
+
 import NetwardenProtocols
 import NetwardenTestSupport
 import Testing
