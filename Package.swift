@@ -12,6 +12,11 @@
 //                             no Glibc, no C libraries, no I/O
 //   NetwardenProtocols        pure: zero-copy wire decoding (link/IP/TCP/UDP, DNS, TLS, QUIC, HTTP)
 //                             shared by passive capture and active probes
+//   NetwardenInspection       pure: flow table and per-flow inspection turning packets into name,
+//                             outcome and flow events (the passive engine, shared by live capture
+//                             and `netwarden analyze`)
+//   NetwardenFiltering        pure: category lists and matching, leak/blocked/bypass judgement,
+//                             client pseudonymisation, filter events with evidence
 //   NetwardenDaemon           services, config store, reload, watchdog, logging bootstrap
 //   netwarden                 the CLI executable (argument parsing only; calls into NetwardenDaemon)
 //   NetwardenTestSupport      lab namespaces, notify-socket listener, process runner for tests
@@ -56,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "NetwardenCapture",
-            dependencies: ["CPcap", "NetwardenCore", "NetwardenProtocols"],
+            dependencies: ["CPcap", "NetwardenCore", "NetwardenProtocols", "NetwardenInspection"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -84,12 +89,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "NetwardenInspection",
+            dependencies: ["NetwardenProtocols"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenFiltering",
+            dependencies: [
+                "NetwardenCore", "NetwardenInspection", "NetwardenProtocols",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: daemon and CLI
         .target(
             name: "NetwardenDaemon",
             dependencies: [
                 "NetwardenCore",
                 "NetwardenProtocols",
+                "NetwardenInspection",
+                "NetwardenFiltering",
                 "NetwardenPlatform",
                 "NetwardenCapture",
                 "NetwardenHTTP",
@@ -139,6 +160,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NetwardenInspectionTests",
+            dependencies: ["NetwardenInspection", "NetwardenProtocols", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenFilteringTests",
+            dependencies: [
+                "NetwardenFiltering", "NetwardenInspection", "NetwardenProtocols", "NetwardenCore",
+                "NetwardenTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "NetwardenDaemonTests",
             dependencies: [
                 "NetwardenDaemon", "NetwardenCore", "NetwardenPlatform", "NetwardenTestSupport",
@@ -151,6 +185,7 @@ let package = Package(
             name: "NetwardenIntegrationTests",
             dependencies: [
                 "NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform", "NetwardenHTTP", "NetwardenProtocols",
+                "NetwardenInspection", "NetwardenFiltering", "NetwardenCapture",
             ],
             swiftSettings: swiftSettings
         ),
