@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import NetwardenCore
 
 /// Reads interface state and counters from sysfs (`/sys/class/net`) and the default route from
@@ -65,7 +65,7 @@ public struct LinkReader: Sendable {
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)
         else { return nil }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
     private func readUInt(_ path: String) -> UInt64? {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NetwardenCore
 import NetwardenDaemon
 
@@ -22,15 +21,11 @@ struct CheckConfigCommand: ParsableCommand {
         case .success(let config):
             print("\(file): OK (trust \(config.identity.trust), site \(config.identity.site))")
         case .failure(let errors):
-            var standardError = FileHandle.standardError
+            var standardError = StandardError()
             for diagnostic in errors.diagnostics { print(diagnostic.description, to: &standardError) }
             let count = errors.diagnostics.count
             print("\(file): \(count) problem\(count == 1 ? "" : "s") found", to: &standardError)
             throw ExitCode(2)
         }
     }
-}
-
-extension FileHandle: @retroactive TextOutputStream {
-    public func write(_ string: String) { write(Data(string.utf8)) }
 }

@@ -33,8 +33,15 @@ struct ProbeAccuracyLabTests {
             #expect(burst.sent == 1000)
             // What the probe reports equals what the filter actually dropped...
             #expect(abs(burst.lossRatio - realized) <= 0.001, "measured \(burst.lossRatio), nft dropped \(dropped)")
-            // ...which is within 3 points of the rate asked for.
-            #expect(abs(burst.lossRatio - Double(percent) / 100) <= 0.03, "measured \(burst.lossRatio) for \(percent)%")
+            // ...which is within 3 points of the rate asked for. `numgen random` is itself a coin
+            // toss (at 50 % over 1000 packets its spread is 1.6 points), so this part only holds
+            // when nftables realised the asked-for rate; the line above is the probe's accuracy.
+            if abs(realized - Double(percent) / 100) <= 0.03 {
+                #expect(
+                    abs(burst.lossRatio - Double(percent) / 100) <= 0.03,
+                    "measured \(burst.lossRatio) for \(percent)%"
+                )
+            }
             #expect(burst.duplicates == 0)
             if percent == 100 {
                 #expect(burst.failure == .timeout && burst.statistics == nil)

@@ -1,6 +1,7 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import NetwardenCore
+import NetwardenPlatform
 import Synchronization
 
 /// The local outbox: samples the daemon produced, as JSON lines under the state directory.
@@ -15,7 +16,7 @@ public final class Outbox: Sendable {
 
     private struct State {
         var directory: String
-        var handle: FileHandle?
+        var handle: AppendOnlyFile?
         var size: UInt64 = 0
     }
 
@@ -36,7 +37,6 @@ public final class Outbox: Sendable {
     public func move(to directory: String) {
         state.withLock { state in
             guard state.directory != directory else { return }
-            try? state.handle?.close()
             state = State(directory: directory)
         }
     }
@@ -49,16 +49,15 @@ public final class Outbox: Sendable {
             text += sample.jsonLine
             text += "\n"
         }
-        let data = Data(text.utf8)
+        let data = Array(text.utf8)
         try state.withLock { state throws(OutboxError) in
             if state.handle == nil || state.size + UInt64(data.count) > maxFileBytes {
                 try open(&state, rotate: state.handle != nil)
             }
             do {
-                try state.handle!.write(contentsOf: data)
+                try state.handle!.write(data)
                 state.size += UInt64(data.count)
             } catch {
-                try? state.handle?.close()
                 state.handle = nil
                 throw OutboxError(path: state.directory + "/" + Self.fileName, reason: "\(error)")
             }
@@ -66,16 +65,12 @@ public final class Outbox: Sendable {
     }
 
     public func close() {
-        state.withLock { state in
-            try? state.handle?.close()
-            state.handle = nil
-        }
+        state.withLock { $0.handle = nil }
     }
 
     private func open(_ state: inout State, rotate: Bool) throws(OutboxError) {
         let manager = FileManager.default
         let path = state.directory + "/" + Self.fileName
-        try? state.handle?.close()
         state.handle = nil
         do {
             try manager.createDirectory(
@@ -93,15 +88,8 @@ public final class Outbox: Sendable {
                 }
                 try? manager.moveItem(atPath: path, toPath: "\(path).1")
             }
-            if !manager.fileExists(atPath: path) {
-                guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640]) else {
-                    throw OutboxError(path: path, reason: "cannot create file")
-                }
-            }
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw OutboxError(path: path, reason: "cannot open for writing")
-            }
-            state.size = try handle.seekToEnd()
+            let handle = try AppendOnlyFile(path: path)
+            state.size = try handle.size()
             state.handle = handle
         } catch let error as OutboxError {
             throw error

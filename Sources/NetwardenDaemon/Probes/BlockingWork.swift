@@ -1,4 +1,4 @@
-import Foundation
+import NetwardenPlatform
 
 /// Runs blocking work (a poll loop, `curl_easy_perform`, `getaddrinfo`) on a thread of its own,
 /// never on Swift's cooperative pool: that pool has one thread per core (two here), and two slow
@@ -6,12 +6,10 @@ import Foundation
 enum BlockingWork {
     static func run<T: Sendable>(_ name: String, _ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: work())
-            }
-            thread.name = name
-            thread.stackSize = 512 * 1024
-            thread.start()
+            let started = DetachedThread.start { continuation.resume(returning: work()) }
+            // Out of threads (RLIMIT_NPROC): run inline rather than lose the result; the probe
+            // still completes, at the cost of briefly occupying a pool thread.
+            if !started { continuation.resume(returning: work()) }
         }
     }
 }

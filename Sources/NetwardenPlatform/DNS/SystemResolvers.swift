@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The resolvers this machine uses, from /etc/resolv.conf (for `probe dns` without --resolver).
 public enum SystemResolvers {

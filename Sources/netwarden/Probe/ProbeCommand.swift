@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NetwardenCore
 import NetwardenDaemon
 import NetwardenHTTP
@@ -46,7 +45,7 @@ struct ProbeCommand: AsyncParsableCommand {
         ) {
         case .success(let loaded): settings = loaded
         case .failure(let failure):
-            var standardError = FileHandle.standardError
+            var standardError = StandardError()
             for line in failure.lines { print(line, to: &standardError) }
             throw ExitCode(2)
         }
@@ -82,7 +81,7 @@ enum ProbeTable {
         return rows.map { row in
             row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "  ").reversed().drop(while: { $0 == " " }).reversed().map(String.init).joined()
         }.joined(separator: "\n")
     }
 
@@ -90,14 +89,19 @@ enum ProbeTable {
         switch outcome.details {
         case .icmp(let burst, _):
             let loss = Int((burst.lossRatio * 100).rounded())
-            return burst.statistics.map { String(format: "%.2f ms median, %d%% loss", $0.median * 1000, loss) }
+            return burst.statistics.map {
+                "\(FixedPoint.format($0.median * 1000, decimals: 2)) ms median, \(loss)% loss"
+            }
                 ?? "\(loss)% loss"
         case .tcp(let result, _):
-            return result.connectSeconds.map { String(format: "%.2f ms", $0 * 1000) } ?? "-"
+            return result.connectSeconds.map { FixedPoint.format($0 * 1000, decimals: 2) + " ms" } ?? "-"
         case .http(let result):
-            return String(format: "%.1f ms, HTTP %d", result.totalSeconds * 1000, result.statusCode ?? 0)
+            return FixedPoint.format(result.totalSeconds * 1000, decimals: 1) + " ms, HTTP \(result.statusCode ?? 0)"
         case .dns(let result):
-            return result.lookupSeconds.map { String(format: "%.2f ms %@", $0 * 1000, result.rcode ?? "") } ?? "-"
+            return result.lookupSeconds.map {
+                FixedPoint.format($0 * 1000, decimals: 2) + " ms " + (result.rcode ?? "")
+            }
+                ?? "-"
         case .none:
             return "-"
         }
