@@ -84,6 +84,13 @@ public struct Daemon: Sendable {
             status: status,
             logger: logger
         )
+        let wifi = WifiSamplerService(
+            store: store,
+            outbox: outbox,
+            liveness: liveness,
+            status: status,
+            logger: logger
+        )
         let probes = ProbeSchedulerService(
             store: store,
             outbox: outbox,
@@ -101,6 +108,7 @@ public struct Daemon: Sendable {
                 .init(service: notify),
                 .init(service: sampler),
                 .init(service: probes),
+                .init(service: wifi),
                 .init(service: reload),
             ],
             gracefulShutdownSignals: shutdownSignals,

@@ -37,6 +37,11 @@ public struct LinkSamplerService: Service {
 
     public func run() async throws {
         var previous: [String: LinkSnapshot] = [:]
+        // Interfaces that have carried a default route. A link going down takes its route with
+        // it, so "the default route's interface" alone would stop watching the very uplink that
+        // just failed; remembered uplinks stay watched while they exist.
+        var rememberedUplinks: [String] = []
+        var hadDefaultRoute: Bool?
         var warnedNoInterfaces = false
         var lastOutputFailed = false
         while !ShutdownAware.shouldStop {
@@ -44,14 +49,16 @@ public struct LinkSamplerService: Service {
             // Allow two missed intervals before the watchdog considers us stuck.
             liveness.register(Self.livenessName, maxSilence: settings.linkInterval * 2 + .seconds(5))
             if settings.linkEnabled {
-                let interfaces = resolveInterfaces(settings)
+                let routes = reader.defaultRoutes()
+                reportRouteChange(routes, had: &hadDefaultRoute)
+                let interfaces = resolveInterfaces(settings, routes: routes, remembered: &rememberedUplinks)
                 if interfaces.isEmpty && !warnedNoInterfaces {
                     logger.warning(
                         "no interfaces to watch: no default route for uplink=auto and no LAN interfaces configured"
                     )
                 }
                 warnedNoInterfaces = interfaces.isEmpty
-                let samples = sample(interfaces: interfaces, settings: settings, previous: &previous)
+                let samples = sample(interfaces: interfaces, routes: routes, settings: settings, previous: &previous)
                 do {
                     try outbox.append(samples)
                     if lastOutputFailed {
@@ -75,13 +82,17 @@ public struct LinkSamplerService: Service {
         }
     }
 
-    private func resolveInterfaces(_ settings: RuntimeSettings) -> [(name: String, role: String)] {
+    private func resolveInterfaces(
+        _ settings: RuntimeSettings,
+        routes: [DefaultRoute],
+        remembered: inout [String]
+    ) -> [(name: String, role: String)] {
         var uplinks = settings.uplinks
         if settings.uplinksAreAutomatic {
-            uplinks = []
-            for route in reader.defaultRoutes() where !uplinks.contains(route.interface) {
-                uplinks.append(route.interface)
-            }
+            for route in routes where !remembered.contains(route.interface) { remembered.append(route.interface) }
+            // Forget an interface only once it no longer exists at all (a removed USB modem).
+            remembered.removeAll { name in reader.snapshot(of: name) == nil }
+            uplinks = remembered
         }
         var result = uplinks.map { (name: $0, role: "uplink") }
         for lan in settings.lan where !uplinks.contains(lan) { result.append((lan, "lan")) }
@@ -90,12 +101,13 @@ public struct LinkSamplerService: Service {
 
     private func sample(
         interfaces: [(name: String, role: String)],
+        routes: [DefaultRoute],
         settings: RuntimeSettings,
         previous: inout [String: LinkSnapshot]
     ) -> [MetricSample] {
         let now = Self.wallClockMilliseconds()
         let identity = settings.identity.labels
-        var samples = LinkMetrics.routeSamples(reader.defaultRoutes(), identity: identity, timestampMilliseconds: now)
+        var samples = LinkMetrics.routeSamples(routes, identity: identity, timestampMilliseconds: now)
         var up = 0
         var uplinkStates: [String] = []
         for (name, role) in interfaces {
@@ -119,6 +131,20 @@ public struct LinkSamplerService: Service {
             $0.uplinkSummary = uplinkStates.isEmpty ? "no uplink" : "uplink " + uplinkStates.joined(separator: ", ")
         }
         return samples
+    }
+
+    private func reportRouteChange(_ routes: [DefaultRoute], had: inout Bool?) {
+        let has = !routes.isEmpty
+        defer { had = has }
+        guard let before = had, before != has else { return }
+        if has {
+            logger.notice(
+                "default route restored",
+                metadata: ["interface": "\(routes[0].interface)", "nexthop": "\(routes[0].gateway ?? "on-link")"]
+            )
+        } else {
+            logger.warning("default route lost: this gateway has no route to the internet")
+        }
     }
 
     private func logTransition(from old: LinkSnapshot?, to new: LinkSnapshot, role: String) {

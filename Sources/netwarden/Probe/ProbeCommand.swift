@@ -22,7 +22,7 @@ struct ProbeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ProbeICMPCommand.self, ProbeDNSCommand.self, ProbeTCPCommand.self, ProbeHTTPCommand.self,
-            ProbeLinkCommand.self,
+            ProbeLinkCommand.self, ProbeWifiCommand.self,
         ]
     )
 

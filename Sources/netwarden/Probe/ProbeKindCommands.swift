@@ -191,3 +191,76 @@ enum LinkReport {
         ])
     }
 }
+
+/// `netwarden probe wifi [INTERFACE]`: radio and station health from nl80211 (or /proc).
+struct ProbeWifiCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wifi",
+        abstract: "Show Wi-Fi radio and station health: SSID, channel, signal, bitrates, retries, stations."
+    )
+
+    @Argument(help: ArgumentHelp("Wireless interface (default: all).", valueName: "interface")) var interface: String?
+    @Flag(help: "Print one JSON object instead of a readable report.") var json = false
+
+    func run() throws {
+        let reading = WifiReader().read()
+        let interfaces = reading.snapshot.interfaces.filter { interface == nil || $0.name == interface }
+        if let interface, interfaces.isEmpty {
+            throw ValidationError(
+                "no wireless interface named '\(interface)' (source: \(reading.snapshot.source.rawValue))"
+            )
+        }
+        let report = ReportValue.object([
+            ReportField("source", .string(reading.snapshot.source.rawValue)),
+            ReportField("nl80211_error", reading.nl80211Error.map { .string("\($0)") } ?? .null),
+            ReportField("interfaces", .array(interfaces.map(WifiReport.value))),
+        ])
+        if json {
+            print(report.json)
+        } else if interfaces.isEmpty {
+            print("no wireless interfaces (source: \(reading.snapshot.source.rawValue))")
+        } else {
+            for value in interfaces.map(WifiReport.value) {
+                for line in value.text() { print(line) }
+                print("")
+            }
+        }
+    }
+}
+
+enum WifiReport {
+    static func value(_ interface: WifiInterfaceSnapshot) -> ReportValue {
+        func optional(_ value: Int?) -> ReportValue { value.map { .integer($0) } ?? .null }
+        func optional(_ value: UInt64?) -> ReportValue { value.map { .integer(Int($0)) } ?? .null }
+        var fields = [ReportField("interface", .string(interface.name))]
+        if let info = interface.info {
+            fields += [
+                ReportField("mode", .string(info.mode.rawValue)),
+                ReportField("ssid", info.ssid.map { .string($0) } ?? .null),
+                ReportField("bssid", info.bssid.map { .string($0) } ?? .null),
+                ReportField("frequency_mhz", optional(info.frequencyMHz)),
+                ReportField("channel", optional(info.channel)),
+            ]
+        }
+        if let uplink = interface.uplink {
+            fields += [
+                ReportField("signal_dbm", optional(uplink.bestSignalDBm)),
+                ReportField("tx_bitrate_bps", optional(uplink.txBitrateBitsPerSecond)),
+                ReportField("rx_bitrate_bps", optional(uplink.rxBitrateBitsPerSecond)),
+                ReportField("tx_retries", optional(uplink.txRetries)),
+                ReportField("tx_failed", optional(uplink.txFailed)),
+                ReportField("beacon_loss", optional(uplink.beaconLoss)),
+            ]
+        } else if interface.info?.mode == .accessPoint {
+            fields.append(ReportField("stations", .integer(interface.stations.count)))
+        }
+        if let wireless = interface.wireless {
+            fields += [
+                ReportField("link_quality", .number(wireless.linkQuality)),
+                ReportField("signal_dbm", optional(wireless.signalDBm)),
+                ReportField("missed_beacons", .integer(Int(wireless.missedBeacons))),
+            ]
+        }
+        return .object(fields)
+    }
+}
