@@ -249,6 +249,28 @@ struct ProbeAccuracyLabTests {
     }
 
     @Test(.enabled(if: DaemonUnderTest.isBuilt, "needs the netwarden binary"))
+    func whereThePingGroupRangeAllowsAnUnprivilegedUserUsesDatagramSockets() async throws {
+        try await Lab.with(.school) { lab in
+            // ping_group_range is per network namespace: widen it only inside the lab.
+            try await lab.run(in: School.client, ["sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647"])
+            for target in [School.serviceIPv4, School.serviceIPv6] {
+                let output = try await lab.run(
+                    in: School.client,
+                    [
+                        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                        DaemonUnderTest.binaryPath, "probe", "icmp", target, "--count", "5", "--interval", "0.01",
+                        "--json",
+                    ],
+                    check: false
+                )
+                let json = output.standardOutputText
+                #expect(json.contains(#""socket":"datagram""#), "\(json) \(output.standardErrorText)")
+                #expect(json.contains(#""received":5"#) && json.contains(#""success":true"#), "\(json)")
+            }
+        }
+    }
+
+    @Test(.enabled(if: DaemonUnderTest.isBuilt, "needs the netwarden binary"))
     func withoutPrivilegeTheProbeSaysPermissionDenied() async throws {
         try await Lab.with(.school) { lab in
             // A fresh namespace keeps the kernel default ping_group_range ("1 0": nobody may use
