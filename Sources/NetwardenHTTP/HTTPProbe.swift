@@ -244,14 +244,27 @@ final class TransferCollector {
         if room > 0 { kept.append(contentsOf: bytes.prefix(room)) }
     }
 
+    private static let tlsMarker = Array("SSL connection using TLSv".utf8)
+
     func debugText(_ bytes: UnsafeRawBufferPointer) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        // OpenSSL: "SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / ..."
-        if let range = text.firstRange(of: "SSL connection using TLSv") {
-            let rest = text[range.upperBound...].prefix(while: { $0.isNumber || $0 == "." })
-            if !rest.isEmpty { tlsVersion = "TLS " + rest }
+        // OpenSSL: "SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384 / ...". A byte search,
+        // not String's firstRange(of:): that one loads the regex runtime (a megabyte of pages).
+        if let end = Self.find(Self.tlsMarker, in: bytes) {
+            let version = bytes[end...].prefix(while: { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2e })
+            if !version.isEmpty { tlsVersion = "TLS " + String(decoding: version, as: UTF8.self) }
         }
-        lastInfo = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        var trimmed = bytes[...]
+        while let last = trimmed.last, last == 0x0a || last == 0x0d || last == 0x20 { trimmed = trimmed.dropLast() }
+        lastInfo = String(decoding: trimmed, as: UTF8.self)
+    }
+
+    /// Index just past the first occurrence of `pattern` in `bytes`.
+    private static func find(_ pattern: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.count >= pattern.count else { return nil }
+        for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
+            if bytes[start..<start + pattern.count].elementsEqual(pattern) { return start + pattern.count }
+        }
+        return nil
     }
 
     func bodyContains(_ needle: String) -> Bool {
