@@ -1,0 +1,57 @@
+import Foundation
+import Synchronization
+
+/// Runs blocking capture work on a dedicated thread and awaits its result, so a capture loop
+/// (poll, dispatch, engine) never occupies a Swift concurrency pool thread.
+///
+/// Cancelling the awaiting task sets the ``CaptureStopFlag`` the work polls; a live source sees
+/// it within one stop-check interval and returns. The daemon's capture Service wraps this with
+/// `cancelOnGracefulShutdown()`:
+///
+/// ```swift
+/// let counters = try await CaptureRunner.run { stop in
+///     let source = try LivePacketSource(interface: "lan0")
+///     var engine = InspectionEngine(...)
+///     try source.run(until: { stop.isStopped }) { packet in
+///         engine.process(frame: packet.frame, linkType: packet.linkType, time: packet.time) { sink.yield($0) }
+///     }
+///     return source.counters.snapshot
+/// }
+/// ```
+///
+/// The source is created inside the work so that the handle lives and dies on the one thread
+/// that uses it (libpcap handles are not thread-safe).
+public enum CaptureRunner {
+    /// Runs `work` on a new thread named `threadName` and returns what it returns; cancellation
+    /// of the calling task sets the stop flag instead of abandoning the thread.
+    public static func run<Value: Sendable>(
+        threadName: String = "nw-capture",
+        _ work: @escaping @Sendable (CaptureStopFlag) throws -> Value
+    ) async throws -> Value {
+        let flag = CaptureStopFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+                let thread = Thread {
+                    continuation.resume(with: Result { try work(flag) })
+                }
+                // Linux thread names are at most 15 bytes; this one shows in top -H and perf.
+                thread.name = String(threadName.utf8.prefix(15)) ?? "nw-capture"
+                thread.start()
+            }
+        } onCancel: {
+            flag.stop()
+        }
+    }
+}
+
+/// A one-way stop signal shared between an async caller and a capture thread.
+public final class CaptureStopFlag: Sendable {
+    private let stopped = Atomic(false)
+
+    public init() {}
+
+    /// True once ``stop()`` was called; cheap enough to check between every batch.
+    public var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
+    public func stop() { stopped.store(true, ordering: .relaxed) }
+}
