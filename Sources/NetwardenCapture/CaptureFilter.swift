@@ -18,8 +18,8 @@ import NetwardenProtocols
 ///
 /// VLAN-tagged traffic (a gateway trunking several school VLANs) only matches a clause that
 /// says `vlan` first, because the tag shifts every offset; with ``includesVLANTagged`` the
-/// expression `X` becomes `(X) or (vlan and (X))`, and `(vlan and vlan and (X))` too for 802.1ad
-/// double tags when ``includesDoubleTagged`` is set.
+/// expression `X` becomes `(X) or (vlan and (X))`, or `(X) or (vlan and ((X) or (vlan and (X))))`
+/// for 802.1ad double tags when ``includesDoubleTagged`` is set.
 public struct CaptureFilter: Hashable, Sendable {
     /// Which packets to keep, before VLAN handling.
     public enum Traffic: Hashable, Sendable {
@@ -75,8 +75,9 @@ public struct CaptureFilter: Hashable, Sendable {
     public func expression(for linkType: LinkType) -> String {
         let base = untaggedExpression
         guard includesVLANTagged, linkType == .ethernet else { return base }
-        var text = "(\(base)) or (vlan and (\(base)))"
-        if includesDoubleTagged { text += " or (vlan and vlan and (\(base)))" }
-        return text
+        guard includesDoubleTagged else { return "(\(base)) or (vlan and (\(base)))" }
+        // Nested, not a third `or` clause: a `vlan` keyword shifts the offsets for the rest of
+        // the whole expression, so a separate `vlan and vlan` clause would look for three tags.
+        return "(\(base)) or (vlan and ((\(base)) or (vlan and (\(base)))))"
     }
 }

@@ -12,7 +12,7 @@ import Synchronization
 /// let counters = try await CaptureRunner.run { stop in
 ///     let source = try LivePacketSource(interface: "lan0")
 ///     var engine = InspectionEngine(...)
-///     try source.run(until: { stop.isStopped }) { packet in
+///     try source.run(until: stop) { packet in
 ///         engine.process(frame: packet.frame, linkType: packet.linkType, time: packet.time) { sink.yield($0) }
 ///     }
 ///     return source.counters.snapshot

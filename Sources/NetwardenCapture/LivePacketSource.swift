@@ -33,7 +33,7 @@ public final class LivePacketSource: PacketSource {
         self.options = options
     }
 
-    public func run(until shouldStop: () -> Bool, _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+    public func run(until stop: CaptureStopFlag, _ body: (CapturedPacket) -> Void) throws(CaptureError) {
         var snapshot = CaptureCounters.Snapshot()
         var lastReading = PcapRawStatistics(received: 0, droppedByKernel: 0, droppedByInterface: 0)
         let clock = ContinuousClock()
@@ -49,7 +49,7 @@ public final class LivePacketSource: PacketSource {
         defer { publish() }
 
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        while !shouldStop() {
+        while !stop.isStopped {
             poller.revents = 0
             let ready = poll(&poller, 1, options.stopCheckIntervalMilliseconds)
             if ready < 0 && errno != EINTR {

@@ -19,10 +19,10 @@ public final class OfflinePacketSource: PacketSource {
         if let filter { try handle.setFilter(filter.expression(for: handle.linkType)) }
     }
 
-    public func run(until shouldStop: () -> Bool, _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+    public func run(until stop: CaptureStopFlag, _ body: (CapturedPacket) -> Void) throws(CaptureError) {
         var snapshot = CaptureCounters.Snapshot()
         defer { counters.publish(snapshot) }
-        while !shouldStop() {
+        while !stop.isStopped {
             let outcome = try handle.dispatch(maxPackets: Self.batchSize) { packet in
                 snapshot.delivered &+= 1
                 if packet.isTruncated { snapshot.truncated &+= 1 }

@@ -11,8 +11,11 @@ public protocol PacketSource: AnyObject {
     /// Counters so far; safe to read from any thread while ``run(until:_:)`` runs.
     var counters: CaptureCounters { get }
 
-    /// Hands packets to `body` on the calling thread until the input ends (files), `shouldStop`
-    /// returns true (checked between batches, at least every stop-check interval for live
-    /// sources), or reading fails. Each packet's bytes are valid only during its call.
-    func run(until shouldStop: () -> Bool, _ body: (CapturedPacket) -> Void) throws(CaptureError)
+    /// Hands packets to `body` on the calling thread until the input ends (files), `stop` is set
+    /// (checked between batches, and at least every stop-check interval for live sources), or
+    /// reading fails. Each packet's bytes are valid only during its call.
+    ///
+    /// The stop signal is a flag rather than a closure: any thread (a signal handler's task, a
+    /// Service's cancellation) can set it, and checking it is one relaxed atomic load.
+    func run(until stop: CaptureStopFlag, _ body: (CapturedPacket) -> Void) throws(CaptureError)
 }

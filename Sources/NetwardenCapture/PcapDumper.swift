@@ -14,6 +14,8 @@ public final class PcapDumper {
     private let dumper: OpaquePointer
     public let path: String
 
+    /// Creates (or replaces) `path`. `linkType` is a DLT value as handles report it (``LinkType/raw``
+    /// for bare IP); libpcap writes the matching LINKTYPE number into the file.
     public init(path: String, linkType: LinkType, snapshotLength: Int32 = 262_144) throws(CaptureError) {
         guard
             let dead = pcap_open_dead_with_tstamp_precision(
