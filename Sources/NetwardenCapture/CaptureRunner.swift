@@ -1,4 +1,4 @@
-import Foundation
+import NetwardenPlatform
 import Synchronization
 
 /// Runs blocking capture work on a dedicated thread and awaits its result, so a capture loop
@@ -22,8 +22,8 @@ import Synchronization
 /// The source is created inside the work so that the handle lives and dies on the one thread
 /// that uses it (libpcap handles are not thread-safe).
 public enum CaptureRunner {
-    /// Runs `work` on a new thread named `threadName` and returns what it returns; cancellation
-    /// of the calling task sets the stop flag instead of abandoning the thread.
+    /// Runs `work` on a new thread and returns what it returns; cancellation of the calling task
+    /// sets the stop flag instead of abandoning the thread. `threadName` names it in errors.
     public static func run<Value: Sendable>(
         threadName: String = "nw-capture",
         _ work: @escaping @Sendable (CaptureStopFlag) throws -> Value
@@ -31,12 +31,15 @@ public enum CaptureRunner {
         let flag = CaptureStopFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
-                let thread = Thread {
+                // A pthread rather than Foundation's Thread: the daemon links FoundationEssentials only.
+                let started = DetachedThread.start {
                     continuation.resume(with: Result { try work(flag) })
                 }
-                // Linux thread names are at most 15 bytes; this one shows in top -H and perf.
-                thread.name = String(threadName.utf8.prefix(15)) ?? "nw-capture"
-                thread.start()
+                if !started {
+                    continuation.resume(
+                        throwing: CaptureError(.openFailed, "could not start a thread", source: threadName)
+                    )
+                }
             }
         } onCancel: {
             flag.stop()
