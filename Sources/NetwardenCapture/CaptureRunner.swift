@@ -1,5 +1,4 @@
 import NetwardenPlatform
-import Synchronization
 
 /// Runs blocking capture work on a dedicated thread and awaits its result, so a capture loop
 /// (poll, dispatch, engine) never occupies a Swift concurrency pool thread.
@@ -45,16 +44,4 @@ public enum CaptureRunner {
             flag.stop()
         }
     }
-}
-
-/// A one-way stop signal shared between an async caller and a capture thread.
-public final class CaptureStopFlag: Sendable {
-    private let stopped = Atomic(false)
-
-    public init() {}
-
-    /// True once ``stop()`` was called; cheap enough to check between every batch.
-    public var isStopped: Bool { stopped.load(ordering: .relaxed) }
-
-    public func stop() { stopped.store(true, ordering: .relaxed) }
 }
