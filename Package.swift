@@ -61,7 +61,11 @@ let package = Package(
         ),
         .target(
             name: "NetwardenCapture",
-            dependencies: ["CPcap", "NetwardenCore", "NetwardenProtocols", "NetwardenInspection"],
+            dependencies: [
+                "CPcap", "NetwardenCore", "NetwardenProtocols", "NetwardenInspection",
+                // DetachedThread: the capture loop runs on a pthread of its own, without Foundation.
+                "NetwardenPlatform",
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
