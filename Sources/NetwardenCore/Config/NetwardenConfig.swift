@@ -6,6 +6,7 @@ public struct NetwardenConfig: Sendable, Equatable {
     public var daemon = DaemonSection.defaults
     public var link = LinkSection.defaults
     public var probes = ProbesSection.defaults
+    public var filter = FilterSection.defaults
 
     /// Every section in the order the shipped file lists them. A new section adds its stored
     /// property above and one line here; unknown-section errors and suggestions follow from it.
@@ -16,6 +17,7 @@ public struct NetwardenConfig: Sendable, Equatable {
             SectionBinding(\.daemon),
             SectionBinding(\.link),
             SectionBinding(\.probes),
+            SectionBinding(\.filter),
         ]
     }
 
