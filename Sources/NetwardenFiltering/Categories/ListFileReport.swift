@@ -37,7 +37,8 @@ public struct ListFileReport: Sendable, Equatable {
     public var messages: [String] {
         var lines = problems.map { "\(fileName):\($0.line): `\($0.text)`: \($0.problem)" }
         if invalid > problems.count {
-            lines.append("\(fileName): \(invalid - problems.count) more invalid lines")
+            let more = invalid - problems.count
+            lines.append("\(fileName): \(more) more invalid line\(more == 1 ? "" : "s")")
         }
         return lines
     }

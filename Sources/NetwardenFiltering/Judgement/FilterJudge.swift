@@ -124,6 +124,8 @@ public struct FilterJudge {
     private mutating func judgeFlow(_ observation: FlowObservation, into events: inout [FilterEvent]) {
         let flow = observation.flow
         let transport = flow.transport.rawValue
+        // Flow bypasses are about a service, not a name: address, port and transport, so a
+        // WireGuard and an OpenVPN server on one address debounce separately.
         let target = "\(flow.server):\(flow.serverPort)/\(transport)"
         if let tunnel = observation.tunnel {
             let kind: FilterEventKind = tunnel == .tor ? .tor : .vpn
@@ -136,7 +138,7 @@ public struct FilterJudge {
                 }
             bypass(
                 kind,
-                subject: flow.server.description,
+                subject: target,
                 protocolName: transport,
                 flow: flow,
                 time: observation.time,
@@ -146,7 +148,7 @@ public struct FilterJudge {
         } else if settings.torRelayAddresses.contains(flow.server) {
             bypass(
                 .tor,
-                subject: flow.server.description,
+                subject: target,
                 protocolName: transport,
                 flow: flow,
                 time: observation.time,
@@ -158,7 +160,7 @@ public struct FilterJudge {
             let name = flow.transport == .tcp ? "DNS-over-TLS" : "DNS-over-QUIC"
             bypass(
                 .dnsOverTLS,
-                subject: flow.server.description,
+                subject: target,
                 protocolName: transport,
                 flow: flow,
                 time: observation.time,
@@ -171,7 +173,7 @@ public struct FilterJudge {
         {
             bypass(
                 .dnsOverHTTPS,
-                subject: flow.server.description,
+                subject: target,
                 protocolName: transport,
                 flow: flow,
                 time: observation.time,
