@@ -197,8 +197,9 @@ import Testing
             &judge,
             [
                 name(.dns, "www.bbc.co.uk", Self.flow(.udp, server: google, port: 53)),
-                name(.dns, "www.bbc.co.uk", Self.flow(.udp, server: Self.resolver, port: 53)),  // the school's
-                name(.dns, "www.bbc.co.uk", Self.flow(.udp, server: google, port: 53, client: Self.resolver)),  // forwarding
+                // The school's resolver, and the school's resolver forwarding upstream: no bypass.
+                name(.dns, "www.bbc.co.uk", Self.flow(.udp, server: Self.resolver, port: 53)),
+                name(.dns, "www.bbc.co.uk", Self.flow(.udp, server: google, port: 53, client: Self.resolver)),
                 flowEvent(Self.flow(.tcp, server: other, port: 853)),
                 flowEvent(Self.flow(.udp, server: other, port: 853)),
                 name(.tls, "dns.google", Self.flow(server: google)),
