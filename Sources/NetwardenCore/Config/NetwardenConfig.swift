@@ -7,6 +7,7 @@ public struct NetwardenConfig: Sendable, Equatable {
     public var link = LinkSection.defaults
     public var probes = ProbesSection.defaults
     public var capture = CaptureSection.defaults
+    public var filter = FilterSection.defaults
 
     /// Every section in the order the shipped file lists them. A new section adds its stored
     /// property above and one line here; unknown-section errors and suggestions follow from it.
@@ -18,6 +19,7 @@ public struct NetwardenConfig: Sendable, Equatable {
             SectionBinding(\.link),
             SectionBinding(\.probes),
             SectionBinding(\.capture),
+            SectionBinding(\.filter),
         ]
     }
 
