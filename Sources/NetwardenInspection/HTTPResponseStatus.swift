@@ -57,7 +57,8 @@ struct HTTPResponseStatus: Equatable {
     }
 
     /// The trimmed value of `line` if it is the header `name` (given lowercase).
-    private static func headerValue(_ line: UnsafeRawBufferPointer, named name: StaticString) -> UnsafeRawBufferPointer? {
+    private static func headerValue(_ line: UnsafeRawBufferPointer, named name: StaticString) -> UnsafeRawBufferPointer?
+    {
         let length = name.utf8CodeUnitCount
         guard line.count > length, line[length] == UInt8(ascii: ":") else { return nil }
         for index in 0..<length where line[index] | 0x20 != name.utf8Start[index] { return nil }

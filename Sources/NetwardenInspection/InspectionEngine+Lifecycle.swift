@@ -28,8 +28,8 @@ extension InspectionEngine {
     mutating func evictForCapacity(time: PacketTime, emit: (InspectionEvent) -> Void) {
         var victim: Int32?
         var victimDeadline = Int64.max
-        for lane in [FlowLane.closed, .dns, .udp, .tcp] {
-            guard let head = table.oldest(in: lane) else { continue }
+        for rawLane in 0..<FlowLane.count {
+            guard let lane = FlowLane(rawValue: rawLane), let head = table.oldest(in: lane) else { continue }
             let deadline = table.record(head).pointee.lastSeen &+ laneTimeout(lane)
             if deadline < victimDeadline {
                 victim = head

@@ -71,6 +71,8 @@ public struct InspectionEngine: ~Copyable {
     public var statistics: InspectionStatistics {
         var result = counters
         result.flowsActive = table.count
+        result.inspectorsAllocated = tlsPool.made + quicPool.made + httpPool.made + dnsPool.made + dnsStreamPool.made
+        result.inspectorsInUse = tlsPool.inUse + quicPool.inUse + httpPool.inUse + dnsPool.inUse + dnsStreamPool.inUse
         if let fragments {
             result.fragmentsHeld = fragments.counters.fragmentsHeld
             result.datagramsReassembled = fragments.counters.datagramsReassembled
@@ -216,7 +218,10 @@ public struct InspectionEngine: ~Copyable {
                 return FlowHit(index: index, fromClient: fromA == record.pointee.clientIsA, record: record)
             }
         }
-        if let flags = tcpFlags, flags.contains(.rst) { return nil }
+        if let flags = tcpFlags, flags.contains(.rst) {
+            counters.strayResets &+= 1
+            return nil
+        }
         if table.isFull { evictForCapacity(time: time, emit: emit) }
         let senderIsClient: Bool
         if let flags = tcpFlags, flags.contains(.syn) {

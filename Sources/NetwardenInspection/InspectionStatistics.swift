@@ -30,6 +30,9 @@ public struct InspectionStatistics: Hashable, Sendable {
     /// no such start, so sampled-out UDP shows only in ``sampledOutPackets``.
     public var sampledOutFlows = 0
     public var sampledOutPackets = 0
+    /// TCP resets for flows not in the table (long closed, or from before capture started): not
+    /// worth a flow of their own.
+    public var strayResets = 0
 
     /// Packets that reached a protocol parser or reassembler.
     public var packetsInspected = 0
@@ -74,6 +77,11 @@ public struct InspectionStatistics: Hashable, Sendable {
     public var reassemblyDrops = 0
     /// Flows not inspected because every pooled reassembler of their kind was busy.
     public var inspectorsUnavailable = 0
+    /// Pooled reassemblers and buffers ever allocated, and in use now (all kinds together). The
+    /// first stays flat once the pools have grown to the traffic's concurrency: that is the
+    /// engine's only per-flow allocation.
+    public var inspectorsAllocated = 0
+    public var inspectorsInUse = 0
 
     public init() {}
 }

@@ -109,7 +109,9 @@ final class StreamReassemblyBuffer {
 
     /// Copies the part of `bytes` (starting at window offset `relative`) that falls in `range`.
     private func copy(_ bytes: UnsafeRawBufferPointer, relative: Int, range: Range<Int>) {
-        let source = UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound - relative)..<(range.upperBound - relative)])
+        let source = UnsafeRawBufferPointer(
+            rebasing: bytes[(range.lowerBound - relative)..<(range.upperBound - relative)]
+        )
         UnsafeMutableRawBufferPointer(rebasing: storage[range]).copyMemory(from: source)
     }
 }

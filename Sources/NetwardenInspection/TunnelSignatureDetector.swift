@@ -63,7 +63,8 @@ enum TunnelSignatureDetector {
         guard initiatorSPI != 0, responderSPI == 0, message[17] == ikeVersion2, message[18] == ikeSAInit else {
             return false
         }
-        let messageID = UInt32(message[20]) << 24 | UInt32(message[21]) << 16 | UInt32(message[22]) << 8
+        let messageID =
+            UInt32(message[20]) << 24 | UInt32(message[21]) << 16 | UInt32(message[22]) << 8
             | UInt32(message[23])
         let length = Int(message[24]) << 24 | Int(message[25]) << 16 | Int(message[26]) << 8 | Int(message[27])
         return messageID == 0 && length == message.count

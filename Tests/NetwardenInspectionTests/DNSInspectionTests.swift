@@ -78,7 +78,11 @@ import Testing
         harness.send(Frames.udp(client, resolver, query("ech.example.org", type: .https, id: 2)))
         harness.send(Frames.udp(client, resolver, query("missing.example.org", type: .a, id: 3)))
         let v6 = response("v6.example.org", type: .aaaa, id: 1, answers: 1) { builder in
-            builder.record(owner: 12, type: .aaaa, data: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1])
+            builder.record(
+                owner: 12,
+                type: .aaaa,
+                data: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1]
+            )
         }
         let https = response("ech.example.org", type: .https, id: 2, answers: 1) { builder in
             let data = DNSWireBuilder.serviceBindingData(
@@ -163,7 +167,9 @@ import Testing
 
         #expect(harness.names.map(\.name) == ["tcp.example.com"])
         #expect(harness.names.first?.flow == conversation.endpoints)
-        #expect(harness.outcomes.map(\.outcome.summary) == ["dns rcode=0 addresses=[\"192.0.2.80\"] cnames=[] ech=false"])
+        #expect(
+            harness.outcomes.map(\.outcome.summary) == ["dns rcode=0 addresses=[\"192.0.2.80\"] cnames=[] ech=false"]
+        )
         #expect(harness.outcomes.first?.flow == conversation.endpoints)
     }
 

@@ -23,7 +23,12 @@ enum Frames {
                 payload: payload
             )
         }
-        return PacketBuilder.ipv6(source: from.address, destination: to.address, nextHeader: protocolNumber, payload: payload)
+        return PacketBuilder.ipv6(
+            source: from.address,
+            destination: to.address,
+            nextHeader: protocolNumber,
+            payload: payload
+        )
     }
 
     static func udp(_ from: Peer, _ to: Peer, _ payload: [UInt8]) -> [UInt8] {

@@ -37,11 +37,16 @@ import Testing
     }
 
     @Test func connectThroughAProxy() {
-        let proxy = TCPConversation(client: Peer.v4(10, 20, 3, 41, port: 52_001), server: Peer.v4(192, 0, 2, 81, port: 3128))
+        let proxy = TCPConversation(
+            client: Peer.v4(10, 20, 3, 41, port: 52_001),
+            server: Peer.v4(192, 0, 2, 81, port: 3128)
+        )
         let harness = Harness()
         harness.send(proxy.syn())
         harness.send(proxy.synAck())
-        harness.send(proxy.client(Array("CONNECT Proxy-Target.example.net:443 HTTP/1.1\r\nHost: ignored.example\r\n\r\n".utf8)))
+        harness.send(
+            proxy.client(Array("CONNECT Proxy-Target.example.net:443 HTTP/1.1\r\nHost: ignored.example\r\n\r\n".utf8))
+        )
         harness.send(proxy.server(Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)))
         #expect(harness.names.map(\.name) == ["proxy-target.example.net"])
         #expect(harness.names.first?.httpMethod == "CONNECT")

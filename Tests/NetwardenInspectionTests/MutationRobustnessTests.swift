@@ -26,9 +26,13 @@ import Testing
             case 0:
                 frame = Array(frame.prefix(Int.random(in: 0...frame.count, using: &generator)))
             case 1:
-                frame = (0..<Int.random(in: 0..<200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                frame = (0..<Int.random(in: 0..<200, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
             case 2:
-                frame += (0..<Int.random(in: 1..<64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                frame += (0..<Int.random(in: 1..<64, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
             default:
                 // Mostly small edits past the Ethernet header, so decoding gets far enough for
                 // the protocol parsers to see the damage.

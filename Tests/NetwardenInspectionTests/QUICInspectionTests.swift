@@ -8,7 +8,13 @@ import Testing
     let server = Peer.v4(142, 250, 1, 1, port: 443)
 
     private var endpoints: FlowEndpoints {
-        FlowEndpoints(transport: .udp, client: client.address, clientPort: client.port, server: server.address, serverPort: 443)
+        FlowEndpoints(
+            transport: .udp,
+            client: client.address,
+            clientPort: client.port,
+            server: server.address,
+            serverPort: 443
+        )
     }
 
     private func initials(_ name: String) -> [[UInt8]] {

@@ -100,7 +100,10 @@ func serverHelloRecord() -> [UInt8] {
 
     @Test func helloWithoutASYNOnAnOddPort() {
         // Capture started mid-handshake; TLS on a port nobody expects.
-        let odd = TCPConversation(client: Peer.v4(10, 20, 1, 16, port: 50_123), server: Peer.v4(198, 51, 100, 9, port: 2_222))
+        let odd = TCPConversation(
+            client: Peer.v4(10, 20, 1, 16, port: 50_123),
+            server: Peer.v4(198, 51, 100, 9, port: 2_222)
+        )
         var builder = TLSClientHelloBuilder(serverName: "vpn.example.com")
         builder.includeGREASE = false
         let harness = Harness()
@@ -142,5 +145,40 @@ func serverHelloRecord() -> [UInt8] {
         #expect(harness.outcomes.map(\.outcome.summary) == ["noAnswer"])
         #expect(harness.statistics.flowsEvictedIdle == 1)
         #expect(harness.statistics.flowsActive == 0)
+    }
+}
+
+@Suite struct InspectorPoolTests {
+    @Test func reassemblersAreReusedAcrossFlows() {
+        let harness = Harness()
+        for index in 0..<50 {
+            let conversation = TCPConversation(
+                client: Peer.v4(10, 70, 0, UInt8(index), port: UInt16(33_000 + index)),
+                server: Peer.v4(203, 0, 113, 70, port: 443)
+            )
+            harness.send(InspectionCorpus.tlsHandshake(conversation, name: "pool\(index).example", keyShare: 1216))
+        }
+        let statistics = harness.statistics
+        #expect(statistics.names.tls == 50)
+        #expect(statistics.outcomes == 50)
+        // One after another, the flows share a single 16 KiB reassembler.
+        #expect(statistics.inspectorsAllocated == 1)
+        #expect(statistics.inspectorsInUse == 0)
+    }
+
+    @Test func poolLimitIsAMemoryCapAndCounted() {
+        let harness = Harness(InspectionConfiguration(maxConcurrentInspections: 2))
+        for index in 0..<5 {
+            let conversation = TCPConversation(
+                client: Peer.v4(10, 71, 0, UInt8(index), port: UInt16(34_000 + index)),
+                server: Peer.v4(203, 0, 113, 71, port: 443)
+            )
+            // SYN, SYN-ACK and the first of two hello segments: every flow waits mid-hello.
+            harness.send(Array(InspectionCorpus.tlsHandshake(conversation, name: "cap.example", keyShare: 1216)[0..<3]))
+        }
+        let statistics = harness.statistics
+        #expect(statistics.inspectorsAllocated == 2)
+        #expect(statistics.inspectorsInUse == 2)
+        #expect(statistics.inspectorsUnavailable == 3)
     }
 }

@@ -60,7 +60,9 @@ import Testing
 
     @Test func ordinaryUDPHasNoSignature() {
         let server = Peer.v4(198, 51, 100, 23, port: 3478)
-        let (flow, count) = flowTunnel(Frames.udp(client, server, [0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42] + [UInt8](repeating: 0, count: 12)))
+        let (flow, count) = flowTunnel(
+            Frames.udp(client, server, [0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42] + [UInt8](repeating: 0, count: 12))
+        )
         #expect(count == 1)
         #expect(flow?.tunnel == nil)
     }
