@@ -6,6 +6,8 @@ import Testing
 
 /// Hand-run throughput of the whole engine on one core (not a CI gate: machines differ). Run with
 /// `NETWARDEN_TIMING=1 swift test -c release --filter InspectionThroughputTests`.
+/// With `perf probe -x libc.so.6 malloc` and `perf stat -e probe_libc:malloc`, runs of two
+/// `NETWARDEN_TIMING_FRAMES` lengths show the bulk path's allocations (none).
 ///
 /// The mix imitates a busy school uplink: 4,096 long TCP flows carrying 1,400-byte segments both
 /// ways, with new DNS, TLS, HTTP and QUIC handshakes woven in (about one packet in forty).
@@ -116,7 +118,10 @@ struct InspectionThroughputTests {
     }
 
     @Test func mixedTrafficThroughput() {
-        let (mix, handshakeFrames) = Self.buildMix(frames: 1_200_000)
+        // NETWARDEN_TIMING_FRAMES lengthens the run with bulk only (all handshakes fit in the
+        // first 1.2 M frames): comparing malloc counts of two lengths shows what bulk costs.
+        let frames = ProcessInfo.processInfo.environment["NETWARDEN_TIMING_FRAMES"].flatMap { Int($0) } ?? 1_200_000
+        let (mix, handshakeFrames) = Self.buildMix(frames: max(frames, 1_000_000))
         print(
             "mix: \(mix.schedule.count) frames, \(handshakeFrames) in handshakes, "
                 + "\(mix.spans.count) distinct, \(mix.arena.count / 1_000_000) MB"

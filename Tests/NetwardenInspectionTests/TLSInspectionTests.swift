@@ -119,6 +119,35 @@ func serverHelloRecord() -> [UInt8] {
         #expect(limited.names.isEmpty)
     }
 
+    @Test func serverHelloCapturedBeforeTheHellosLastSegment() {
+        // Capture reordering can show the answer first; it is held until the name is known.
+        let harness = Harness()
+        let records = helloRecords()
+        harness.send(conversation.syn())
+        harness.send(conversation.synAck())
+        harness.send(conversation.client(Array(records[0..<1000])))
+        harness.send(conversation.server(serverHelloRecord()))
+        #expect(harness.outcomes.isEmpty)
+        harness.send(conversation.client(Array(records[1000...]), at: 1000))
+        #expect(harness.names.map(\.name) == ["classroom.example.org"])
+        #expect(harness.outcomes.map(\.outcome.summary) == ["serverAnswered"])
+    }
+
+    @Test func ipv6ConnectionWithoutSNIIsCountedNotReported() {
+        let v6 = TCPConversation(
+            client: Peer(address: IPAddress(ipv6High: 0x2001_0db8_0000_0001, low: 7), port: 55_000),
+            server: Peer(address: IPAddress(ipv6High: 0x2001_0db8_0000_0002, low: 1), port: 443)
+        )
+        let harness = Harness()
+        harness.send(v6.syn())
+        harness.send(v6.synAck())
+        harness.send(v6.client(TLSClientHelloBuilder(serverName: nil).records()))
+        #expect(harness.names.isEmpty)
+        #expect(harness.statistics.tlsWithoutServerName == 1)
+        #expect(harness.flows.map(\.flow) == [v6.endpoints])
+        #expect(harness.flows.first?.flow.client.description == "2001:db8:0:1::7")
+    }
+
     @Test func inspectionStopsOnceNameAndOutcomeAreKnown() {
         let harness = Harness()
         let records = helloRecords()
