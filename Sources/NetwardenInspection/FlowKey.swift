@@ -17,7 +17,7 @@ struct FlowKey: Equatable {
     var ipProtocol: UInt8
     var family: IPAddress.Family
 
-    /// Builds the canonical key; `sourceIsA` says which side the packet came from.
+    /// Builds the canonical key; ``isFromA(_:_:)`` later says which way a packet went.
     init(
         source: IPAddress,
         sourcePort: UInt16,
