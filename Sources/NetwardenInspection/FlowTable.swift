@@ -1,0 +1,184 @@
+/// The engine's flows: a fixed slab of records, an open-addressing index over it, and one
+/// least-recently-seen list per idle-timeout lane.
+///
+/// Everything is allocated once in `init` for `capacity` flows, so creating, finding and
+/// dropping flows never allocates. The index uses linear probing at a load factor of at most
+/// one half, with backward-shift deletion (no tombstones, so lookups never slow down as flows
+/// churn). Each slot holds the low 32 bits of the flow's hash next to its record number, so a
+/// probe rejects almost every non-matching slot without touching the record.
+///
+/// Recency is tracked at one-second granularity: a packet moves its flow to the tail of its lane
+/// only when the second changes. A bulk flow therefore costs a store of its time per packet and
+/// a relink once a second, and each lane stays ordered by last second seen, which is what lets
+/// expiry stop at the first head that is still alive. Idle timeouts are honoured to within a
+/// second.
+struct FlowTable: ~Copyable {
+    /// Most flows held at once.
+    let capacity: Int
+    private let records: UnsafeMutablePointer<FlowRecord>
+    private let slots: UnsafeMutablePointer<UInt64>
+    private let slotMask: Int
+    private let freeList: UnsafeMutablePointer<Int32>
+    private var freeCount: Int
+    /// Head and tail record numbers per lane (-1 when empty), heads first.
+    private let laneEnds: UnsafeMutablePointer<Int32>
+    /// Flows currently held.
+    private(set) var count = 0
+
+    init(capacity requested: Int) {
+        capacity = max(1, min(requested, Int(Int32.max / 2)))
+        records = .allocate(capacity: capacity)
+        records.initialize(repeating: FlowRecord(), count: capacity)
+        var slotCount = 2
+        while slotCount < capacity * 2 { slotCount <<= 1 }
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: 0, count: slotCount)
+        slotMask = slotCount - 1
+        freeList = .allocate(capacity: capacity)
+        // Lowest numbers on top, so a lightly used table touches little memory.
+        for index in 0..<capacity { freeList[index] = Int32(capacity - 1 - index) }
+        freeCount = capacity
+        laneEnds = .allocate(capacity: FlowLane.count * 2)
+        laneEnds.initialize(repeating: -1, count: FlowLane.count * 2)
+    }
+
+    deinit {
+        records.deinitialize(count: capacity)
+        records.deallocate()
+        slots.deallocate()
+        freeList.deallocate()
+        laneEnds.deallocate()
+    }
+
+    var isFull: Bool { freeCount == 0 }
+
+    /// The record numbered `index`, for in-place reads and writes.
+    func record(_ index: Int32) -> UnsafeMutablePointer<FlowRecord> { records + Int(index) }
+
+    /// The record holding `key`, if any.
+    @inline(__always)
+    func find(_ key: FlowKey, hash: UInt64) -> Int32? {
+        let tag = hash & 0xffff_ffff
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if entry >> 32 == tag {
+                let index = Int32(truncatingIfNeeded: entry & 0xffff_ffff) - 1
+                if records[Int(index)].key == key { return index }
+            }
+            slot = (slot + 1) & slotMask
+        }
+    }
+
+    /// Takes a free record for `key` (known to be absent) and indexes it; `nil` when full.
+    mutating func insert(_ key: FlowKey, hash: UInt64, lane: FlowLane, time: Int64) -> Int32? {
+        guard freeCount > 0 else { return nil }
+        freeCount -= 1
+        let index = freeList[freeCount]
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
+        while slots[slot] != 0 { slot = (slot + 1) & slotMask }
+        slots[slot] = (hash & 0xffff_ffff) << 32 | UInt64(index + 1)
+        let record = records + Int(index)
+        record.pointee = FlowRecord()
+        record.pointee.key = key
+        record.pointee.hash = hash
+        record.pointee.inUse = true
+        record.pointee.firstSeen = time
+        record.pointee.lastSeen = time
+        record.pointee.listedSecond = Self.second(time)
+        record.pointee.lane = lane
+        linkAtTail(index, lane)
+        count += 1
+        return index
+    }
+
+    /// Unindexes and clears a record (releasing its strings and pooled-object references).
+    mutating func remove(_ index: Int32) {
+        let record = records + Int(index)
+        guard record.pointee.inUse else { return }
+        unlink(index, record.pointee.lane)
+        var slot = Int(truncatingIfNeeded: record.pointee.hash) & slotMask
+        let wanted = UInt64(index + 1)
+        while slots[slot] & 0xffff_ffff != wanted { slot = (slot + 1) & slotMask }
+        deleteSlot(slot)
+        record.pointee = FlowRecord()
+        freeList[freeCount] = index
+        freeCount += 1
+        count -= 1
+    }
+
+    /// Records a packet at `time`, moving the flow to its lane's tail when the second changed.
+    @inline(__always)
+    mutating func touch(_ index: Int32, time: Int64) {
+        let record = records + Int(index)
+        record.pointee.lastSeen = time
+        let second = Self.second(time)
+        if second != record.pointee.listedSecond {
+            record.pointee.listedSecond = second
+            let lane = record.pointee.lane
+            unlink(index, lane)
+            linkAtTail(index, lane)
+        }
+    }
+
+    /// Moves a flow to another lane (a new idle timeout), at that lane's tail.
+    mutating func move(_ index: Int32, to lane: FlowLane) {
+        let record = records + Int(index)
+        guard record.pointee.lane != lane else { return }
+        unlink(index, record.pointee.lane)
+        record.pointee.lane = lane
+        linkAtTail(index, lane)
+    }
+
+    /// The least recently seen flow of `lane`, if any.
+    func oldest(in lane: FlowLane) -> Int32? {
+        let head = laneEnds[lane.rawValue * 2]
+        return head < 0 ? nil : head
+    }
+
+    private static func second(_ time: Int64) -> Int64 { time / 1_000_000_000 }
+
+    private mutating func linkAtTail(_ index: Int32, _ lane: FlowLane) {
+        let tailSlot = lane.rawValue * 2 + 1
+        let tail = laneEnds[tailSlot]
+        records[Int(index)].previous = tail
+        records[Int(index)].next = -1
+        if tail >= 0 {
+            records[Int(tail)].next = index
+        } else {
+            laneEnds[lane.rawValue * 2] = index
+        }
+        laneEnds[tailSlot] = index
+    }
+
+    private mutating func unlink(_ index: Int32, _ lane: FlowLane) {
+        let previous = records[Int(index)].previous
+        let next = records[Int(index)].next
+        if previous >= 0 { records[Int(previous)].next = next } else { laneEnds[lane.rawValue * 2] = next }
+        if next >= 0 { records[Int(next)].previous = previous } else { laneEnds[lane.rawValue * 2 + 1] = previous }
+        records[Int(index)].previous = -1
+        records[Int(index)].next = -1
+    }
+
+    /// Backward-shift deletion: pulls later members of the probe run into the hole so that every
+    /// entry stays reachable from its home slot without tombstones.
+    private mutating func deleteSlot(_ start: Int) {
+        var hole = start
+        var probe = start
+        while true {
+            probe = (probe + 1) & slotMask
+            let entry = slots[probe]
+            if entry == 0 { break }
+            let home = Int(truncatingIfNeeded: entry >> 32) & slotMask
+            // The entry may fill the hole unless its home lies cyclically in (hole, probe].
+            let homeBetween =
+                hole <= probe ? (home > hole && home <= probe) : (home > hole || home <= probe)
+            if !homeBetween {
+                slots[hole] = entry
+                hole = probe
+            }
+        }
+        slots[hole] = 0
+    }
+}
