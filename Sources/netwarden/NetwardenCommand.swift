@@ -21,6 +21,7 @@ struct NetwardenCommand: AsyncParsableCommand {
             RunCommand.self,
             CheckConfigCommand.self,
             ProbeCommand.self,
+            AnalyzeCommand.self,
             VersionCommand.self,
         ]
     )

@@ -66,6 +66,14 @@ public struct JSONWriter {
         output += String(value)
     }
 
+    /// A number from integer seconds and nanoseconds, exactly (`1700000000.000000123`): a Double
+    /// would round capture timestamps to a few hundred nanoseconds.
+    public mutating func timestamp(seconds: Int64, nanoseconds: Int32) {
+        separator()
+        let fraction = String(nanoseconds)
+        output += String(seconds) + "." + String(repeating: "0", count: max(0, 9 - fraction.count)) + fraction
+    }
+
     public mutating func bool(_ value: Bool) {
         separator()
         output += value ? "true" : "false"

@@ -1,0 +1,84 @@
+import NetwardenCore
+import NetwardenFiltering
+import NetwardenInspection
+import NetwardenProtocols
+
+/// Frames in, names and filter events out: the inspection engine followed by the judge.
+///
+/// The one pipeline behind both live capture and `netwarden analyze`, so a capture file
+/// analysed on a laptop gives exactly what the gateway would have reported.
+public struct PassivePipeline: ~Copyable {
+    public private(set) var engine: InspectionEngine
+    public private(set) var judge: FilterJudge?
+    /// Reused between packets so judging allocates only when an event is produced.
+    private var pending: [FilterEvent] = []
+
+    public init(engine: consuming InspectionEngine, judge: FilterJudge?) {
+        self.engine = engine
+        self.judge = judge
+        pending.reserveCapacity(8)
+    }
+
+    /// Engine settings from `[capture]`; the flow-hash seed is random per process so sampling
+    /// cannot be steered by someone who knows the default.
+    public static func inspectionConfiguration(_ capture: CaptureSection) -> InspectionConfiguration {
+        var configuration = InspectionConfiguration()
+        configuration.maxFlows = capture.maxFlows
+        configuration.samplingRate = capture.sampleOneIn
+        configuration.hashSeed = UInt64.random(in: 1...UInt64.max)
+        return configuration
+    }
+
+    /// Processes one frame; `onName` sees every name observation, `onEvent` every filter event.
+    public mutating func process(
+        frame: UnsafeRawBufferPointer,
+        linkType: LinkType,
+        time: PacketTime,
+        onName: (NameObservation) -> Void,
+        onEvent: (FilterEvent) -> Void
+    ) {
+        var judge = self.judge
+        var pending = self.pending
+        self.judge = nil  // hold it locally: the emit closure cannot capture self while engine is borrowed
+        engine.process(frame: frame, linkType: linkType, time: time) { event in
+            if case .name(let name) = event { onName(name) }
+            judge?.judge(event, into: &pending)
+        }
+        for event in pending { onEvent(event) }
+        pending.removeAll(keepingCapacity: true)
+        self.judge = judge
+        self.pending = pending
+    }
+
+    /// Idle expiry (call about once a second with the newest packet time or the wall clock).
+    public mutating func expire(now: PacketTime, onEvent: (FilterEvent) -> Void) {
+        drain(onEvent) { engine, emit in engine.expire(now: now, emit: emit) }
+    }
+
+    /// Ends every flow (end of a file, or shutdown) so pending names get their outcome.
+    public mutating func finish(now: PacketTime, onEvent: (FilterEvent) -> Void) {
+        drain(onEvent) { engine, emit in engine.finishAll(now: now, emit: emit) }
+    }
+
+    private mutating func drain(
+        _ onEvent: (FilterEvent) -> Void,
+        _ body: (inout InspectionEngine, (InspectionEvent) -> Void) -> Void
+    ) {
+        var judge = self.judge
+        var pending = self.pending
+        self.judge = nil
+        body(&engine) { event in judge?.judge(event, into: &pending) }
+        for event in pending { onEvent(event) }
+        pending.removeAll(keepingCapacity: true)
+        self.judge = judge
+        self.pending = pending
+    }
+
+    /// The category names `name` falls in (for `analyze` output), empty without lists.
+    public static func categories(of name: String, in lists: ReloadableCategoryMatcher) -> [String] {
+        let matcher = lists.current
+        let match = matcher.match(name)
+        guard !match.categories.isEmpty else { return [] }
+        return matcher.categories.indices.filter { match.categories.contains($0) }.map { matcher.categories[$0].name }
+    }
+}
