@@ -84,6 +84,7 @@ public struct Daemon: Sendable {
             status: status,
             logger: logger
         )
+        let capture = CaptureService(store: store, outbox: outbox, liveness: liveness, status: status, logger: logger)
         let wifi = WifiSamplerService(
             store: store,
             outbox: outbox,
@@ -109,6 +110,7 @@ public struct Daemon: Sendable {
                 .init(service: sampler),
                 .init(service: probes),
                 .init(service: wifi),
+                .init(service: capture),
                 .init(service: reload),
             ],
             gracefulShutdownSignals: shutdownSignals,

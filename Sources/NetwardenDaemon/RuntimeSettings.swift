@@ -34,6 +34,9 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var linkInterval: Duration
     /// Active probes, resolved from the config's probe sections.
     public var probes: [ProbeSpec] = []
+    /// Passive capture and how its findings are judged.
+    public var capture = CaptureSection.defaults
+    public var filter = FilterSection.defaults
     /// Where the settings came from, for logs and STATUS (a path, or "embedded default").
     public var source: String
 

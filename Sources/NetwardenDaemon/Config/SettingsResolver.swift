@@ -85,6 +85,8 @@ public enum SettingsResolver {
             source: source
         )
         settings.probes = config.probes.probes
+        settings.capture = config.capture
+        settings.filter = config.filter
         return settings
     }
 }

@@ -13,6 +13,8 @@ import Synchronization
 /// retries opening the file.
 public final class Outbox: Sendable {
     public static let fileName = "samples.jsonl"
+    /// Filter events (leaks, blocked attempts, bypass) go to their own file.
+    public static let eventsFileName = "events.jsonl"
 
     private struct State {
         var directory: String
@@ -23,15 +25,22 @@ public final class Outbox: Sendable {
     private let state: Mutex<State>
     private let maxFileBytes: UInt64
     private let keepFiles: Int
+    private let fileName: String
 
-    public init(directory: String, maxFileBytes: UInt64 = 16 << 20, keepFiles: Int = 3) {
+    public init(
+        directory: String,
+        fileName: String = Outbox.fileName,
+        maxFileBytes: UInt64 = 16 << 20,
+        keepFiles: Int = 3
+    ) {
         state = Mutex(State(directory: directory))
+        self.fileName = fileName
         self.maxFileBytes = maxFileBytes
         self.keepFiles = keepFiles
     }
 
     /// Path of the file being written now.
-    public var currentPath: String { state.withLock { $0.directory + "/" + Self.fileName } }
+    public var currentPath: String { state.withLock { $0.directory + "/" + fileName } }
 
     /// Points the outbox at a new directory (a reload changed `state_directory`).
     public func move(to directory: String) {
@@ -43,10 +52,15 @@ public final class Outbox: Sendable {
 
     /// Appends samples as one write; throws `OutboxError` if nothing could be written.
     public func append(_ samples: [MetricSample]) throws(OutboxError) {
-        guard !samples.isEmpty else { return }
+        try append(lines: samples.map(\.jsonLine))
+    }
+
+    /// Appends already-encoded JSON lines (filter events).
+    public func append(lines: [String]) throws(OutboxError) {
+        guard !lines.isEmpty else { return }
         var text = ""
-        for sample in samples {
-            text += sample.jsonLine
+        for line in lines {
+            text += line
             text += "\n"
         }
         let data = Array(text.utf8)
@@ -59,7 +73,7 @@ public final class Outbox: Sendable {
                 state.size += UInt64(data.count)
             } catch {
                 state.handle = nil
-                throw OutboxError(path: state.directory + "/" + Self.fileName, reason: "\(error)")
+                throw OutboxError(path: state.directory + "/" + fileName, reason: "\(error)")
             }
         }
     }
@@ -70,7 +84,7 @@ public final class Outbox: Sendable {
 
     private func open(_ state: inout State, rotate: Bool) throws(OutboxError) {
         let manager = FileManager.default
-        let path = state.directory + "/" + Self.fileName
+        let path = state.directory + "/" + fileName
         state.handle = nil
         do {
             try manager.createDirectory(
