@@ -30,48 +30,42 @@ public struct PassivePipeline: ~Copyable {
     }
 
     /// Processes one frame; `onName` sees every name observation, `onEvent` every filter event.
+    ///
+    /// The engine's events are collected first and judged after the engine returns: most
+    /// packets produce none, an empty array costs nothing, and the judge is never copied (it
+    /// holds many references, and copying it per packet was a measurable share of the time).
     public mutating func process(
-        frame: UnsafeRawBufferPointer,
-        linkType: LinkType,
-        time: PacketTime,
-        onName: (NameObservation) -> Void,
-        onEvent: (FilterEvent) -> Void
+        frame: UnsafeRawBufferPointer, linkType: LinkType, time: PacketTime,
+        onName: (NameObservation) -> Void, onEvent: (FilterEvent) -> Void
     ) {
-        var judge = self.judge
-        var pending = self.pending
-        self.judge = nil  // hold it locally: the emit closure cannot capture self while engine is borrowed
-        engine.process(frame: frame, linkType: linkType, time: time) { event in
+        var emitted: [InspectionEvent] = []
+        engine.process(frame: frame, linkType: linkType, time: time) { emitted.append($0) }
+        if !emitted.isEmpty { deliver(emitted, onName: onName, onEvent: onEvent) }
+    }
+
+    /// Idle expiry (call about once a second with the newest packet time or the wall clock).
+    public mutating func expire(now: PacketTime, onEvent: (FilterEvent) -> Void) {
+        var emitted: [InspectionEvent] = []
+        engine.expire(now: now) { emitted.append($0) }
+        if !emitted.isEmpty { deliver(emitted, onName: { _ in }, onEvent: onEvent) }
+    }
+
+    /// Ends every flow (end of a file, or shutdown) so pending names get their outcome.
+    public mutating func finish(now: PacketTime, onEvent: (FilterEvent) -> Void) {
+        var emitted: [InspectionEvent] = []
+        engine.finishAll(now: now) { emitted.append($0) }
+        if !emitted.isEmpty { deliver(emitted, onName: { _ in }, onEvent: onEvent) }
+    }
+
+    private mutating func deliver(
+        _ emitted: [InspectionEvent], onName: (NameObservation) -> Void, onEvent: (FilterEvent) -> Void
+    ) {
+        for event in emitted {
             if case .name(let name) = event { onName(name) }
             judge?.judge(event, into: &pending)
         }
         for event in pending { onEvent(event) }
         pending.removeAll(keepingCapacity: true)
-        self.judge = judge
-        self.pending = pending
-    }
-
-    /// Idle expiry (call about once a second with the newest packet time or the wall clock).
-    public mutating func expire(now: PacketTime, onEvent: (FilterEvent) -> Void) {
-        drain(onEvent) { engine, emit in engine.expire(now: now, emit: emit) }
-    }
-
-    /// Ends every flow (end of a file, or shutdown) so pending names get their outcome.
-    public mutating func finish(now: PacketTime, onEvent: (FilterEvent) -> Void) {
-        drain(onEvent) { engine, emit in engine.finishAll(now: now, emit: emit) }
-    }
-
-    private mutating func drain(
-        _ onEvent: (FilterEvent) -> Void,
-        _ body: (inout InspectionEngine, (InspectionEvent) -> Void) -> Void
-    ) {
-        var judge = self.judge
-        var pending = self.pending
-        self.judge = nil
-        body(&engine) { event in judge?.judge(event, into: &pending) }
-        for event in pending { onEvent(event) }
-        pending.removeAll(keepingCapacity: true)
-        self.judge = judge
-        self.pending = pending
     }
 
     /// The category names `name` falls in (for `analyze` output), empty without lists.
