@@ -9,10 +9,13 @@
 /// - a `DomainTable` of cache-line buckets mapping name hashes to arena offsets (6.3 bytes a
 ///   domain);
 /// - a table of distinct category sets, which entries point into (a domain in two categories
-///   gets a set of its own; there are only ever a few hundred).
+///   gets a set of its own; there are only ever a few hundred);
+/// - a `SuffixFilter` (1 byte a domain) that stays in cache and keeps most probes of unlisted
+///   suffixes away from the table.
 ///
 /// A lookup walks the query name once from the right, hashing as it goes (see `NameHash`), and
-/// probes the table at each label boundary: no allocation, no normalised copy of the name.
+/// probes filter, table and arena for each label-boundary suffix a stage at a time (see
+/// `SuffixProbe`): no allocation, no normalised copy of the name.
 /// A sorted arena with binary search per suffix was the alternative; it needs ~23 dependent
 /// cache misses per suffix against the table's one, and an offsets array on top (4 bytes a
 /// domain) to find entries in the arena.
