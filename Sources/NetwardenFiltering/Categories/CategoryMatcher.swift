@@ -9,10 +9,13 @@
 /// - a `DomainTable` of cache-line buckets mapping name hashes to arena offsets (6.3 bytes a
 ///   domain);
 /// - a table of distinct category sets, which entries point into (a domain in two categories
-///   gets a set of its own; there are only ever a few hundred).
+///   gets a set of its own; there are only ever a few hundred);
+/// - a `SuffixFilter` (1 byte a domain) that stays in cache and keeps most probes of unlisted
+///   suffixes away from the table.
 ///
 /// A lookup walks the query name once from the right, hashing as it goes (see `NameHash`), and
-/// probes the table at each label boundary: no allocation, no normalised copy of the name.
+/// probes filter, table and arena for each label-boundary suffix a stage at a time (see
+/// `SuffixProbe`): no allocation, no normalised copy of the name.
 /// A sorted arena with binary search per suffix was the alternative; it needs ~23 dependent
 /// cache misses per suffix against the table's one, and an offsets array on top (4 bytes a
 /// domain) to find entries in the arena.
@@ -30,6 +33,8 @@ public final class CategoryMatcher: @unchecked Sendable {
 
     private let arena: UnsafeMutableRawBufferPointer
     private let table: DomainTable
+    /// Internal so tests can find names it passes by mistake.
+    let filter: SuffixFilter
     private let sets: [CategoryMask]
 
     /// A matcher with no domains.
@@ -62,6 +67,7 @@ public final class CategoryMatcher: @unchecked Sendable {
         for (id, set) in sets.enumerated() { setIDs[set] = UInt16(id) }
 
         let table = DomainTable(entries: entries)
+        let filter = SuffixFilter(entries: entries)
         let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, records.count), alignment: 8)
         records.withUnsafeBytes { arena.copyMemory(from: $0) }
 
@@ -74,7 +80,9 @@ public final class CategoryMatcher: @unchecked Sendable {
         while offset < records.count {
             let length = Int(arena[offset])
             let name = UnsafeRawBufferPointer(rebasing: arena[(offset + 3)..<(offset + 3 + length)])
-            let existing = table.insert(NameHash.of(name), offset: offset) { candidate in
+            let hash = NameHash.of(name)
+            filter.insert(hash)
+            let existing = table.insert(hash, offset: offset) { candidate in
                 Int(arena[candidate]) == length && Self.equal(arena, candidate + 3, name, 0, length)
             }
             if let existing {
@@ -101,6 +109,7 @@ public final class CategoryMatcher: @unchecked Sendable {
         if let failure {
             arena.deallocate()
             table.deallocate()
+            filter.deallocate()
             throw failure
         }
 
@@ -108,6 +117,7 @@ public final class CategoryMatcher: @unchecked Sendable {
         self.domainCount = entries - duplicates
         self.duplicatesMerged = duplicates
         self.table = table
+        self.filter = filter
         guard deadBytes > 0 else {
             self.arena = arena
             return
@@ -138,40 +148,33 @@ public final class CategoryMatcher: @unchecked Sendable {
     deinit {
         arena.deallocate()
         table.deallocate()
+        filter.deallocate()
     }
 
-    /// Bytes held for the domains: arena, hash table and the category-set table.
+    /// Bytes held for the domains: arena, hash table, first-stage filter and category sets.
     public var memoryBytes: Int {
-        arena.count + table.byteCount + sets.count * MemoryLayout<CategoryMask>.stride
+        arena.count + table.byteCount + filter.byteCount + sets.count * MemoryLayout<CategoryMask>.stride
     }
 
     /// The categories of a name given as UTF-8 bytes (any case; one trailing dot ignored).
     public func match(utf8 name: UnsafeRawBufferPointer) -> CategoryMatch {
-        var end = name.count
-        if end > 0, name[end - 1] == UInt8(ascii: ".") { end -= 1 }
-        guard end > 0, end <= 253 else { return CategoryMatch() }
         var result = CategoryMatch()
-        var batch = SuffixBatch()
-        var hash = NameHash.seed
-        var index = end
-        var sawDot = false
-        // Walk right to left; at each dot, `hash` covers exactly the suffix after it. Single
-        // labels are never looked up: the builder refuses them, so they cannot match.
-        while index > 0 {
-            index -= 1
-            let byte = name[index]
-            if byte == UInt8(ascii: ".") {
-                if sawDot, index + 1 < end {
-                    collect(hash: hash, start: index + 1, into: &batch)
-                    if batch.count == SuffixBatch.capacity { resolve(&batch, name: name, end: end, into: &result) }
-                }
-                sawDot = true
-            }
-            hash = NameHash.step(hash, byte)
+        withUnsafePointer(to: name) { name in
+            lookUp(UnsafeBufferPointer(start: name, count: 1), into: &result)
         }
-        if sawDot { collect(hash: hash, start: 0, into: &batch) }
-        resolve(&batch, name: name, end: end, into: &result)
         return result
+    }
+
+    /// The categories of each of `names`, written to the same index of `results` (which must be
+    /// at least as long): the same answers as `match(utf8:)` one by one, but the memory reads
+    /// of all the names overlap, so a burst of names costs far less than the names one by one.
+    public func match(
+        batch names: UnsafeBufferPointer<UnsafeRawBufferPointer>,
+        into results: UnsafeMutableBufferPointer<CategoryMatch>
+    ) {
+        precondition(results.count >= names.count, "\(results.count) results for \(names.count) names")
+        guard let results = results.baseAddress else { return }
+        lookUp(names, into: results)
     }
 
     /// The categories of a name (no allocation for native strings, which event names are).
@@ -183,37 +186,132 @@ public final class CategoryMatcher: @unchecked Sendable {
         return copy.withUTF8 { match(utf8: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Starts each suffix's bucket loading as soon as its hash is known. The loads are
-    /// independent, so the CPU overlaps their cache misses; resolving suffix by suffix made a
-    /// name wait for one miss per label in turn.
-    @inline(__always)
-    private func collect(hash: UInt64, start: Int, into batch: inout SuffixBatch) {
-        let finalHash = NameHash.finalized(hash)
-        let head = table.touch(table.home(finalHash))
-        batch.append(hash: finalHash, packed: UInt64(start) << 48 | (head & 0xFF))
+    /// Walks each name once from the right, hashing as it goes; at each label boundary the
+    /// hash covers exactly the suffix after it, whose filter word starts loading at once.
+    private func lookUp(
+        _ names: UnsafeBufferPointer<UnsafeRawBufferPointer>,
+        into results: UnsafeMutablePointer<CategoryMatch>
+    ) {
+        withUnsafeTemporaryAllocation(of: SuffixProbe.self, capacity: SuffixProbe.capacity) { probes in
+            let probes = probes.baseAddress!
+            var count = 0
+            // Probes name their name relative to `first`, which moves on whenever they resolve.
+            var first = 0
+            for index in 0..<names.count {
+                results[index] = CategoryMatch()
+                let name = names[index]
+                var end = name.count
+                if end > 0, name[end - 1] == UInt8(ascii: ".") { end -= 1 }
+                guard end > 0, end <= 253 else { continue }
+                if count == 0 {
+                    first = index
+                } else if index - first > Int(UInt16.max) {
+                    resolve(probes, count, names, first, results)
+                    count = 0
+                    first = index
+                }
+                var hash = NameHash.seed
+                var position = end
+                var sawDot = false
+                // Single labels are never looked up: the builder refuses them, so they cannot match.
+                while position > 0 {
+                    position -= 1
+                    let byte = name[position]
+                    if byte == UInt8(ascii: ".") {
+                        if sawDot, position + 1 < end {
+                            if count == SuffixProbe.capacity {
+                                resolve(probes, count, names, first, results)
+                                count = 0
+                                first = index
+                            }
+                            probes[count] = probe(hash, start: position + 1, end: end, name: index - first)
+                            count += 1
+                        }
+                        sawDot = true
+                    }
+                    hash = NameHash.step(hash, byte)
+                }
+                if sawDot {
+                    if count == SuffixProbe.capacity {
+                        resolve(probes, count, names, first, results)
+                        count = 0
+                        first = index
+                    }
+                    probes[count] = probe(hash, start: 0, end: end, name: index - first)
+                    count += 1
+                }
+            }
+            resolve(probes, count, names, first, results)
+        }
     }
 
+    @inline(__always)
+    private func probe(_ hash: UInt64, start: Int, end: Int, name: Int) -> SuffixProbe {
+        let finalHash = NameHash.finalized(hash)
+        return SuffixProbe(
+            hash: finalHash,
+            loaded: filter.load(finalHash),
+            name: UInt16(truncatingIfNeeded: name),
+            start: UInt8(truncatingIfNeeded: start),
+            length: UInt8(truncatingIfNeeded: end - start)
+        )
+    }
+
+    /// Takes the waiting probes through the filter, the table and the arena, a stage at a time
+    /// over all of them, dropping each as soon as it is known not to be listed.
     private func resolve(
-        _ batch: inout SuffixBatch,
-        name: UnsafeRawBufferPointer,
-        end: Int,
-        into result: inout CategoryMatch
+        _ probes: UnsafeMutablePointer<SuffixProbe>,
+        _ count: Int,
+        _ names: UnsafeBufferPointer<UnsafeRawBufferPointer>,
+        _ first: Int,
+        _ results: UnsafeMutablePointer<CategoryMatch>
     ) {
-        for entry in 0..<batch.count {
-            let (finalHash, packed) = batch[entry]
-            // An empty home bucket is the common miss, answered without touching it again.
-            if packed & 0xFF == 0 { continue }
-            let start = Int(packed >> 48)
-            let length = end - start
-            let found = table.find(finalHash) { offset in
-                Int(arena[offset]) == length && Self.equal(arena, offset + 3, name, start, length)
+        var kept = 0
+        for index in 0..<count {
+            var probe = probes[index]
+            guard SuffixFilter.mayContain(probe.hash, word: probe.loaded) else { continue }
+            probe.loaded = table.touch(table.home(probe.hash))
+            probes[kept] = probe
+            kept += 1
+        }
+        var candidates = 0
+        for index in 0..<kept {
+            var probe = probes[index]
+            let bucket = table.home(probe.hash)
+            let slot = table.firstCandidate(probe.hash, in: bucket, lowTags: probe.loaded)
+            if slot == DomainTable.absent { continue }
+            if slot == DomainTable.searchOn {
+                probe.loaded = SuffixProbe.searchOn
+            } else {
+                let offset = table.offset(in: bucket, slot: slot)
+                probe.loaded = UInt64(offset) | UInt64(arena[offset]) << 32
             }
-            if let offset = found {
-                result.categories = result.categories.union(sets[Int(Self.setID(arena, offset))])
-                result.listedLength = max(result.listedLength, length)
+            probes[candidates] = probe
+            candidates += 1
+        }
+        for index in 0..<candidates {
+            let probe = probes[index]
+            let name = names[first + Int(probe.name)]
+            let start = Int(probe.start)
+            let length = Int(probe.length)
+            var found: Int?
+            let offset = Int(truncatingIfNeeded: probe.loaded & 0xFFFF_FFFF)
+            if probe.loaded != SuffixProbe.searchOn, Int(probe.loaded >> 32) == length,
+                Self.equal(arena, offset + 3, name, start, length)
+            {
+                found = offset
+            } else {
+                // Another entry shares the tag, or the home bucket is full: search properly.
+                found = table.find(probe.hash) { offset in
+                    Int(arena[offset]) == length && Self.equal(arena, offset + 3, name, start, length)
+                }
+            }
+            if let found {
+                let result = results + first + Int(probe.name)
+                result.pointee.categories = result.pointee.categories.union(sets[Int(Self.setID(arena, found))])
+                result.pointee.listedLength = max(result.pointee.listedLength, length)
             }
         }
-        batch.count = 0
     }
 
     @inline(__always)

@@ -48,6 +48,42 @@ struct DomainTable {
         buckets.load(fromByteOffset: bucket * Self.bucketBytes, as: UInt64.self)
     }
 
+    /// `firstCandidate` found no entry: a free slot came before any matching tag, and buckets
+    /// fill in order, so the name is not held.
+    static let absent = -1
+    /// `firstCandidate` met a full bucket without a matching tag: the search goes on in the next.
+    static let searchOn = -2
+
+    /// The first slot of `bucket` tagged like `hash` before its first free slot, `absent` or
+    /// `searchOn`; `lowTags` is the bucket's first eight bytes, already loaded. All twelve tags
+    /// are compared at once (a byte loop took a branch per slot, mispredicted on every lookup).
+    @inline(__always)
+    func firstCandidate(_ hash: UInt64, in bucket: Int, lowTags: UInt64) -> Int {
+        let pattern = UInt64(Self.tag(hash)) &* 0x0101_0101_0101_0101
+        let highTags = UInt64(buckets.load(fromByteOffset: bucket * Self.bucketBytes + 8, as: UInt32.self))
+        let freeLow = Self.zeroBytes(lowTags)
+        let freeHigh = Self.zeroBytes(highTags) & 0x8080_8080
+        let matchLow = Self.zeroBytes(lowTags ^ pattern)
+        let matchHigh = Self.zeroBytes(highTags ^ pattern) & 0x8080_8080
+        let firstFree = freeLow != 0 ? freeLow.trailingZeroBitCount >> 3 : 8 + freeHigh.trailingZeroBitCount >> 3
+        let firstMatch = matchLow != 0 ? matchLow.trailingZeroBitCount >> 3 : 8 + matchHigh.trailingZeroBitCount >> 3
+        if firstMatch < firstFree { return firstMatch }
+        return firstFree < Self.slotsPerBucket ? Self.absent : Self.searchOn
+    }
+
+    /// The arena offset in `slot` of `bucket`.
+    @inline(__always)
+    func offset(in bucket: Int, slot: Int) -> Int {
+        Int(buckets.load(fromByteOffset: bucket * Self.bucketBytes + Self.offsetsStart + slot * 4, as: UInt32.self))
+    }
+
+    /// The high bit of each byte of `word` that is zero, and no other bit (exact for every byte,
+    /// unlike the borrow-based test, so later bytes can be trusted too).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
+    }
+
     /// Calls `isMatch` with the arena offset of each entry whose tag matches, until it returns
     /// true (giving that offset) or the search meets a free slot (nil).
     @inline(__always)
