@@ -129,7 +129,9 @@ public struct HTTPRequestHead {
         var headers = 0
         while true {
             guard let line = endOfLine(bytes, from: index) else {
-                return bytes.count - index > limits.maxLineLength ? .notHTTP(.lineTooLong) : undecided
+                // A CR waiting for its LF in the next segment is not part of the line's length.
+                let pending = bytes.count - index - (bytes.last == UInt8(ascii: "\r") ? 1 : 0)
+                return pending > limits.maxLineLength ? .notHTTP(.lineTooLong) : undecided
             }
             if line.contentEnd - index > limits.maxLineLength { return .notHTTP(.lineTooLong) }
             if line.contentEnd == index {

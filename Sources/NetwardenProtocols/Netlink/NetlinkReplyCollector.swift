@@ -68,7 +68,8 @@ public struct NetlinkReplyCollector {
                         .kernelError,
                         "request refused",
                         offset: message.offset,
-                        errno: -body.error,
+                        // 0 &- : a forged Int32.min status must not trap on negation.
+                        errno: 0 &- body.error,
                         kernelMessage: body.kernelMessage
                     )
                 }
@@ -82,7 +83,7 @@ public struct NetlinkReplyCollector {
                         .kernelError,
                         "dump ended with an error",
                         offset: message.offset,
-                        errno: -Int32(bitPattern: raw)
+                        errno: 0 &- Int32(bitPattern: raw)
                     )
                 }
                 isComplete = true
