@@ -76,11 +76,14 @@ public struct HTTPServerConfiguration: Sendable {
         var server = ""
         for host in listen {
             server += "        listen \(address(host)):\(httpPort);\n"
-            if let httpsPort { server += "        listen \(address(host)):\(httpsPort) ssl;\n" }
+            // http2 on the TLS listener: clients negotiate h2 by ALPN, as browsers do.
+            if let httpsPort { server += "        listen \(address(host)):\(httpsPort) ssl http2;\n" }
         }
         server += "        server_name \(serverNames.joined(separator: " "));\n"
         if let certificate {
             server += "        ssl_certificate \(certificate.certificatePath);\n"
+            // nginx 1.22 stops at TLS 1.2 unless told; clients today negotiate 1.3.
+            server += "        ssl_protocols TLSv1.2 TLSv1.3;\n"
             server += "        ssl_certificate_key \(certificate.keyPath);\n"
         }
         for route in routes {

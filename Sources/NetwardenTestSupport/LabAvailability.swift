@@ -21,6 +21,11 @@ public struct LabProgram: Hashable, Sendable, CustomStringConvertible {
     public static let ping = LabProgram("ping", debianPackage: "iputils-ping")
     public static let tcpdump = LabProgram("tcpdump", debianPackage: "tcpdump")
     public static let openssl = LabProgram("openssl", debianPackage: "openssl")
+    public static let curl = LabProgram("curl", debianPackage: "curl")
+    public static let dig = LabProgram("dig", debianPackage: "bind9-dnsutils")
+    public static let kdig = LabProgram("kdig", debianPackage: "knot-dnsutils")
+    public static let unbound = LabProgram("unbound", debianPackage: "unbound")
+    public static let tshark = LabProgram("tshark", debianPackage: "tshark")
 
     public var isInstalled: Bool { ChildProcess.resolve(name) != nil }
 }

@@ -35,8 +35,11 @@ public struct PassivePipeline: ~Copyable {
     /// packets produce none, an empty array costs nothing, and the judge is never copied (it
     /// holds many references, and copying it per packet was a measurable share of the time).
     public mutating func process(
-        frame: UnsafeRawBufferPointer, linkType: LinkType, time: PacketTime,
-        onName: (NameObservation) -> Void, onEvent: (FilterEvent) -> Void
+        frame: UnsafeRawBufferPointer,
+        linkType: LinkType,
+        time: PacketTime,
+        onName: (NameObservation) -> Void,
+        onEvent: (FilterEvent) -> Void
     ) {
         var emitted: [InspectionEvent] = []
         engine.process(frame: frame, linkType: linkType, time: time) { emitted.append($0) }
@@ -58,7 +61,9 @@ public struct PassivePipeline: ~Copyable {
     }
 
     private mutating func deliver(
-        _ emitted: [InspectionEvent], onName: (NameObservation) -> Void, onEvent: (FilterEvent) -> Void
+        _ emitted: [InspectionEvent],
+        onName: (NameObservation) -> Void,
+        onEvent: (FilterEvent) -> Void
     ) {
         for event in emitted {
             if case .name(let name) = event { onName(name) }

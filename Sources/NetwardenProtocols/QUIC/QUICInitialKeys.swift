@@ -58,7 +58,8 @@ public struct QUICInitialKeys: Sendable {
     ) -> SymmetricKey {
         // HKDF-Extract is one HMAC keyed with the salt (RFC 5869 2.2).
         let initialSecret = SymmetricKey(
-            data: HMAC<SHA256>.authenticationCode(for: originalDCID, using: SymmetricKey(data: version.initialSalt)))
+            data: HMAC<SHA256>.authenticationCode(for: originalDCID, using: SymmetricKey(data: version.initialSalt))
+        )
         return expandLabel(initialSecret, sender == .client ? "client in" : "server in", length: 32)
     }
 
