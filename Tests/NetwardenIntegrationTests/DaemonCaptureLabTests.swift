@@ -1,0 +1,89 @@
+import Foundation
+import Glibc
+import NetwardenTestSupport
+import Testing
+
+/// Live capture in the daemon: on the lab gateway's LAN side, a client resolves a listed
+/// gambling name that the (unfiltered) resolver answers: the daemon reports the leak in the
+/// journal and in outbox/events.jsonl, with the client pseudonymised.
+@Suite(
+    .requiresLab(.dnsmasq, .dig),
+    .enabled(if: DaemonUnderTest.isBuilt, "needs the netwarden binary (swift build)"),
+    .timeLimit(.minutes(2))
+)
+struct DaemonCaptureLabTests {
+    typealias School = LabTopology.School
+
+    @Test func aLeakSeenOnTheWireIsLoggedAndWrittenAsAnEvent() async throws {
+        try await Lab.with(.school) { lab in
+            _ = try await lab.startDNSServer(
+                in: School.internet,
+                .init(records: [.a("www.casino.example", "93.184.216.34")])
+            )
+            let state = lab.directory + "/daemon-state"
+            let lists = lab.directory + "/gambling.txt"
+            try "casino.example\n".write(toFile: lists, atomically: true, encoding: .utf8)
+            let config = lab.directory + "/netwarden.toml"
+            try """
+            [identity]
+            trust = "lab-trust"
+            site = "lab-school"
+
+            [interfaces]
+            uplink = ["up0"]
+            lan = ["lan0"]
+
+            [daemon]
+            state_directory = "\(state)"
+
+            [link]
+            interval_seconds = 1
+
+            [probes]
+
+            [capture]
+            enabled = true
+
+            [filter]
+            resolvers = ["\(School.serviceIPv4)"]
+            doh_lists = []
+            doh_resolver_lists = []
+            tor_relay_lists = []
+
+            [[filter.category]]
+            name = "gambling"
+            policy = "must_block"
+            lists = ["\(lists)"]
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+            let daemon = try DaemonUnderTest(
+                arguments: ["run", "--config", config],
+                launcher: ["/usr/sbin/ip", "netns", "exec", try lab.namespace(School.gateway)]
+            )
+            try await daemon.waitForLog(containing: "capture starting")
+            try await Task.sleep(for: .milliseconds(500))  // let the capture thread open lan0
+
+            _ = try await lab.run(
+                in: School.client,
+                ["dig", "+short", "+time=2", "+tries=1", "@\(School.serviceIPv4)", "www.casino.example"]
+            )
+            let leak = try await daemon.waitForLog(containing: "filter_leak", after: 0, timeout: .seconds(20))
+            #expect(leak.contains("level=warning") && leak.contains("category=gambling"))
+            #expect(leak.contains("subject=www.casino.example"))
+            #expect(!leak.contains(School.clientIPv4), "client addresses are pseudonymised")
+
+            let events = state + "/outbox/events.jsonl"
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline
+                && !((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("filter_leak")
+            {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let text = (try? String(contentsOfFile: events, encoding: .utf8)) ?? ""
+            #expect(text.contains(#""kind":"filter_leak""#) && text.contains(#""category":"gambling""#), "\(text)")
+            #expect(FileManager.default.fileExists(atPath: state + "/pseudonym.key"))
+
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.waitForExit(timeout: .seconds(10)).status == 0)
+        }
+    }
+}
