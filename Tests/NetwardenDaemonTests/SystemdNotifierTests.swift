@@ -236,17 +236,27 @@ import Testing
         }
         defer { beating.cancel() }
 
-        _ = try await listener.message { $0.text == "READY=1" }
-        var arrivals: [ContinuousClock.Instant] = []
-        for _ in 0..<4 {
-            arrivals.append(try await listener.message { $0.text == "WATCHDOG=1" }.arrival)
+        let ready = try await listener.message { $0.text == "READY=1" }
+        // Keep-alives keep coming while the part is live. Their spacing is the computed interval
+        // (half of WATCHDOG_USEC, checked without a clock); gaps are not asserted, because a shared
+        // CI machine can stall any process for longer than a watchdog tick.
+        #expect(notifier.watchdogInterval == .milliseconds(100))
+        var keepAlives = 0
+        for _ in 0..<1000 where keepAlives < 4 {
+            keepAlives = Self.countKeepAlives(listener.messages, after: ready.arrival)
+            try await Task.sleep(for: .milliseconds(20))
         }
-        for (earlier, later) in zip(arrivals, arrivals.dropFirst()) {
-            // 100 ms apart; generous bounds because CI shares two cores.
-            let gap = later - earlier
-            #expect(gap > .milliseconds(50) && gap < .milliseconds(400), "keep-alive gap \(gap)")
-        }
+        #expect(keepAlives >= 4)
         #expect(notifier.failureCount == 0)
+    }
+
+    private static func countKeepAlives(
+        _ messages: [NotifySocketListener.Message],
+        after start: ContinuousClock.Instant
+    ) -> Int {
+        var count = 0
+        for message in messages where message.text == "WATCHDOG=1" && message.arrival > start { count += 1 }
+        return count
     }
 
     private static func boundSocket(at address: UnixSocketAddress) throws -> Int32 {

@@ -65,11 +65,8 @@ struct DaemonLifecycleTests {
                 $0["WATCHDOG"] == "1" && $0.arrival > ready.arrival
             }
         }
-        let keepAlives = listener.messages.filter { $0["WATCHDOG"] == "1" }.map(\.arrival)
-        let gaps = zip(keepAlives.dropFirst(), keepAlives).map { $0 - $1 }.sorted()
-        // What systemd cares about: the median gap stays well inside WATCHDOG_USEC (400 ms).
-        #expect(gaps[gaps.count / 2] < .milliseconds(400), "keep-alive gaps: \(gaps)")
-
+        // Four keep-alives after READY: the cadence itself (half of WATCHDOG_USEC) is checked in
+        // SystemdNotifierTests without a clock; gaps are not asserted on a shared machine.
         daemon.signal(SIGTERM)
         let exit = try await daemon.waitForExit(timeout: .seconds(10))
         #expect(exit.status == 0, "\(daemon.logLines.suffix(10))")
