@@ -2,12 +2,8 @@ import NetwardenProtocols
 import NetwardenTestSupport
 import Testing
 
-/// Inputs the libFuzzer harnesses in Fuzz/ found, minimised, kept so the bugs stay fixed.
-///
-/// Each test states the behaviour a caller relies on. While a finding's fix (the patch named in
-/// Fuzz/findings/) is not applied yet, its test is wrapped in `withKnownIssue`: it passes and
-/// documents the bug; once the fix lands the known issue no longer occurs, Swift Testing reports
-/// that, and the wrapper should be removed.
+/// Inputs the libFuzzer harnesses in Fuzz/ found, minimised, kept so the bugs stay fixed (the
+/// fixes are in f07a0da; each test failed before it). Fuzz/README.md describes the findings.
 @Suite struct FuzzRegressionTests {
     // MARK: Finding 1 (FuzzNetlink): a negative errno of Int32.min traps on negation
 
@@ -21,19 +17,15 @@ import Testing
     )
 
     @Test func netlinkDoneStatusOfInt32MinIsAKernelErrorNotATrap() async {
-        await withKnownIssue("Fuzz/findings/1-netlink-errno-negation-overflow.patch not applied yet") {
-            // A trap would take the test runner down with it, so the feed runs in a child process.
-            await #expect(processExitsWith: .success) {
-                Self.expectKernelError(feeding: Self.doneWithInt32Min)
-            }
+        // A trap would take the test runner down with it, so the feed runs in a child process.
+        await #expect(processExitsWith: .success) {
+            Self.expectKernelError(feeding: Self.doneWithInt32Min)
         }
     }
 
     @Test func netlinkErrorOfInt32MinIsAKernelErrorNotATrap() async {
-        await withKnownIssue("Fuzz/findings/1-netlink-errno-negation-overflow.patch not applied yet") {
-            await #expect(processExitsWith: .success) {
-                Self.expectKernelError(feeding: Self.errorWithInt32Min)
-            }
+        await #expect(processExitsWith: .success) {
+            Self.expectKernelError(feeding: Self.errorWithInt32Min)
         }
     }
 
@@ -62,12 +54,10 @@ import Testing
     static let quicTokenPastDatagram = TestBytes.hex("d7 6b3343cf 00 00 02 01")
 
     @Test func quicLongHeaderNeverClaimsBytesPastTheDatagram() {
-        withKnownIssue("Fuzz/findings/2-quic-long-header-length-past-datagram.patch not applied yet") {
-            Self.quicTokenPastDatagram.withUnsafeBytes { raw in
-                guard let header = QUICLongHeader.parse(raw) else { return }
-                #expect(header.tokenRange.upperBound <= header.packetNumberOffset)
-                #expect(header.packetLength <= raw.count)
-            }
+        Self.quicTokenPastDatagram.withUnsafeBytes { raw in
+            guard let header = QUICLongHeader.parse(raw) else { return }
+            #expect(header.tokenRange.upperBound <= header.packetNumberOffset)
+            #expect(header.packetLength <= raw.count)
         }
     }
 
@@ -91,11 +81,9 @@ import Testing
                 Issue.record("the whole head should parse")
                 return
             }
-            withKnownIssue("Fuzz/findings/3-http-line-limit-counts-pending-cr.patch not applied yet") {
-                let beforeLineFeed = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 1])
-                if case .notHTTP(let rejection) = HTTPRequestHead.parse(beforeLineFeed, limits: limits) {
-                    Issue.record("cut before the LF: \(rejection.name)")
-                }
+            let beforeLineFeed = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 1])
+            if case .notHTTP(let rejection) = HTTPRequestHead.parse(beforeLineFeed, limits: limits) {
+                Issue.record("cut before the LF: \(rejection.name)")
             }
         }
     }
