@@ -37,7 +37,10 @@ let package = Package(
     name: "netwarden",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "netwarden", targets: ["netwarden"])
+        .executable(name: "netwarden", targets: ["netwarden"]),
+        // Exported only so the fuzz package (Fuzz/Package.swift) can depend on the parsers.
+        .library(name: "NetwardenProtocols", targets: ["NetwardenProtocols"]),
+        .library(name: "NetwardenCore", targets: ["NetwardenCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
