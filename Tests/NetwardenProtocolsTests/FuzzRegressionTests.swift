@@ -41,7 +41,9 @@ import Testing
                 return error
             }
         }
-        guard thrown?.code == .kernelError else { fatalError("expected a kernel error, got \(String(describing: thrown))") }
+        guard thrown?.code == .kernelError else {
+            fatalError("expected a kernel error, got \(String(describing: thrown))")
+        }
     }
 
     // MARK: Finding 2 (FuzzQUICInitial): a long header claiming bytes past the datagram
