@@ -124,11 +124,9 @@ public struct DNSExchange: Sendable {
         let fd = socket(domain, type | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .failure(systemFailure(SystemError("socket"))) }
         if let interface {
-            let status = interface.withCString {
-                setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0, socklen_t(strlen($0) + 1))
-            }
-            if status != 0 {
-                let error = SystemError("setsockopt(SO_BINDTODEVICE)", context: "binding to \(interface)")
+            do throws(SystemError) {
+                try InterfaceBinding.bind(fd, to: interface)
+            } catch {
                 close(fd)
                 return .failure(systemFailure(error))
             }

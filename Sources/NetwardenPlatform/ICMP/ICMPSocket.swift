@@ -58,11 +58,9 @@ public final class ICMPSocket {
         self.identifier = identifier
 
         if let interface {
-            let status = interface.withCString { name in
-                setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, socklen_t(strlen(name) + 1))
-            }
-            if status != 0 {
-                let error = SystemError("setsockopt(SO_BINDTODEVICE)", context: "binding to \(interface)")
+            do {
+                try InterfaceBinding.bind(fd, to: interface)
+            } catch {
                 close(fd)
                 throw error
             }

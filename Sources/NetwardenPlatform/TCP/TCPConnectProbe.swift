@@ -41,11 +41,10 @@ public struct TCPConnectProbe: Sendable {
         guard fd >= 0 else { return failed(SystemError("socket", context: "opening TCP socket")) }
         defer { close(fd) }
         if let interface {
-            let status = interface.withCString {
-                setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, $0, socklen_t(strlen($0) + 1))
-            }
-            if status != 0 {
-                return failed(SystemError("setsockopt(SO_BINDTODEVICE)", context: "binding to \(interface)"))
+            do throws(SystemError) {
+                try InterfaceBinding.bind(fd, to: interface)
+            } catch {
+                return failed(error)
             }
         }
         if let source {
