@@ -33,7 +33,11 @@ public final class LivePacketSource: PacketSource {
         self.options = options
     }
 
-    public func run(until stop: CaptureStopFlag, _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+    public func run(
+        until stop: CaptureStopFlag,
+        betweenBatches: () -> Void,
+        _ body: (CapturedPacket) -> Void
+    ) throws(CaptureError) {
         var snapshot = CaptureCounters.Snapshot()
         var lastReading = PcapRawStatistics(received: 0, droppedByKernel: 0, droppedByInterface: 0)
         let clock = ContinuousClock()
@@ -63,6 +67,7 @@ public final class LivePacketSource: PacketSource {
                 if packet.isTruncated { snapshot.truncated &+= 1 }
                 body(packet)
             }
+            betweenBatches()
             let now = clock.now
             if now >= nextPublish {
                 publish()

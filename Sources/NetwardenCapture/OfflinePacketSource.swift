@@ -19,7 +19,11 @@ public final class OfflinePacketSource: PacketSource {
         if let filter { try handle.setFilter(filter.expression(for: handle.linkType)) }
     }
 
-    public func run(until stop: CaptureStopFlag, _ body: (CapturedPacket) -> Void) throws(CaptureError) {
+    public func run(
+        until stop: CaptureStopFlag,
+        betweenBatches: () -> Void,
+        _ body: (CapturedPacket) -> Void
+    ) throws(CaptureError) {
         var snapshot = CaptureCounters.Snapshot()
         defer { counters.publish(snapshot) }
         while !stop.isStopped {
@@ -28,6 +32,7 @@ public final class OfflinePacketSource: PacketSource {
                 if packet.isTruncated { snapshot.truncated &+= 1 }
                 body(packet)
             }
+            betweenBatches()
             if outcome == .endOfFile { return }
         }
     }

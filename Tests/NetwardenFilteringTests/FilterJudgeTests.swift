@@ -112,6 +112,13 @@ import Testing
                 "filter_blocked dns_answer: DNS NXDOMAIN from 10.0.0.53 (listed: adult.example in adult)"
             ]
         )
+        // A question left unanswered (the resolver dropped it) is a block judged on the DNS
+        // answer: there was no handshake to name.
+        #expect(
+            try verdicts(Self.outcome(.dns, "adult.example", .noAnswer, server: r, port: 53)) == [
+                "filter_blocked dns_answer: no answer from 10.0.0.53 (listed: adult.example in adult)"
+            ]
+        )
         // SERVFAIL and empty answers say nothing about the filter; monitor categories never leak.
         #expect(try verdicts(Self.outcome(.dns, "adult.example", Self.dns(2, []), server: r, port: 53)).isEmpty)
         #expect(try verdicts(Self.outcome(.dns, "adult.example", Self.dns(0, []), server: r, port: 53)).isEmpty)

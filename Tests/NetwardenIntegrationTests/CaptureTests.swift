@@ -110,6 +110,24 @@ private func readAll(
         #expect(counters.truncated == 1)
     }
 
+    /// Periodic work runs between batches of a file too, after each batch's packets, and once
+    /// more at the end, so `analyze` expires flows on the same cadence as the daemon.
+    @Test func betweenBatchesRunsAfterEachBatchOfAFile() throws {
+        let path = temporaryPath(".pcap")
+        defer { unlink(path) }
+        let frame = sampleFrames()[0]
+        try write(Array(repeating: frame, count: 10_000), to: path)
+        let source = try OfflinePacketSource(path: path)
+        var delivered = 0
+        var seenAtTicks: [Int] = []
+        func tick() { seenAtTicks.append(delivered) }
+        try source.run(until: CaptureStopFlag(), betweenBatches: tick) { _ in delivered += 1 }
+        #expect(delivered == 10_000)
+        #expect(seenAtTicks.first == 4096)
+        #expect(seenAtTicks.last == 10_000)
+        #expect(seenAtTicks == seenAtTicks.sorted())
+    }
+
     @Test(.enabled(if: editcap.isInstalled, "needs \(editcap)"))
     func pcapngGivesTheSameFramesAsPcap() async throws {
         let path = temporaryPath(".pcap")
@@ -347,11 +365,15 @@ private struct LiveTally: Sendable {
         }
     }
 
+    /// On a silent link the loop still wakes every stop-check interval: `betweenBatches` keeps
+    /// running (idle expiry depends on it) and a stop request is seen. The time limit is the
+    /// bound on "promptly"; no wall-clock figure is asserted on a shared machine.
     @Test(.requiresLab(), .timeLimit(.minutes(1)))
-    func stoppingASilentLiveSourceReturnsPromptly() async throws {
+    func aSilentLiveSourceKeepsTickingAndStops() async throws {
         try await Lab.with(.school) { lab in
             let stop = CaptureStopFlag()
-            let opened = Atomic(false)
+            let ticks = Atomic(0)
+            let delivered = Atomic(0)
             let capture = Task {
                 try await lab.withNamespace(School.gateway) { () throws in
                     // A filter nothing matches: the loop sits in poll, the case a stop must still reach.
@@ -359,17 +381,18 @@ private struct LiveTally: Sendable {
                         interface: School.lanInterface,
                         filter: CaptureFilter(traffic: .expression("udp port 9"))
                     )
-                    opened.store(true, ordering: .releasing)
-                    try source.run(until: stop) { _ in }
+                    func tick() { ticks.add(1, ordering: .relaxed) }
+                    try source.run(until: stop, betweenBatches: tick) { _ in delivered.add(1, ordering: .relaxed) }
                 }
             }
-            while !opened.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
-            try await Task.sleep(for: .milliseconds(300))
-            let requested = ContinuousClock.now
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ticks.load(ordering: .relaxed) < 5 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             stop.stop()
             _ = try await capture.value
-            // One stop-check interval (100 ms) plus scheduling.
-            #expect(ContinuousClock.now - requested < .milliseconds(500))
+            #expect(ticks.load(ordering: .relaxed) >= 5)
+            #expect(delivered.load(ordering: .relaxed) == 0)
         }
     }
 
@@ -389,10 +412,9 @@ private struct LiveTally: Sendable {
             }
         }
         while !opened.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
-        let requested = ContinuousClock.now
         task.cancel()
+        // Returning at all (within the time limit) is the point: the thread saw the flag.
         let delivered = try await task.value
         #expect(delivered == 0)
-        #expect(ContinuousClock.now - requested < .milliseconds(500))
     }
 }

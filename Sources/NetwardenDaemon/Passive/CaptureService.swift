@@ -154,7 +154,23 @@ public struct CaptureService: Service {
                 var pipeline = PassivePipeline(engine: InspectionEngine(configuration: configuration), judge: judge)
                 var lastExpiry = MonotonicClock.nanoseconds()
                 var batch: [FilterEvent] = []
-                try source.run(until: stop) { packet in
+                func betweenBatches() {
+                    // Once a second, busy or silent: idle expiry on the wall clock (a quiet link is
+                    // when flows go idle and unanswered names are judged), then counters and events
+                    // handed over.
+                    let now = MonotonicClock.nanoseconds()
+                    guard now - lastExpiry >= 1_000_000_000 else { return }
+                    lastExpiry = now
+                    pipeline.expire(now: Self.wallTime()) { batch.append($0) }
+                    shared.publish(
+                        interface: interface,
+                        capture: source.counters.snapshot,
+                        engine: pipeline.engine.statistics,
+                        judge: pipeline.judge?.counters,
+                        events: &batch
+                    )
+                }
+                try source.run(until: stop, betweenBatches: betweenBatches) { packet in
                     pipeline.process(
                         frame: packet.frame,
                         linkType: packet.linkType,
@@ -162,19 +178,6 @@ public struct CaptureService: Service {
                         onName: { _ in },
                         onEvent: { batch.append($0) }
                     )
-                    // Once a second: idle expiry on the wall clock, counters and events handed over.
-                    let now = MonotonicClock.nanoseconds()
-                    if now - lastExpiry >= 1_000_000_000 {
-                        lastExpiry = now
-                        pipeline.expire(now: Self.wallTime()) { batch.append($0) }
-                        shared.publish(
-                            interface: interface,
-                            capture: source.counters.snapshot,
-                            engine: pipeline.engine.statistics,
-                            judge: pipeline.judge?.counters,
-                            events: &batch
-                        )
-                    }
                 }
                 pipeline.finish(now: Self.wallTime()) { batch.append($0) }
                 shared.publish(

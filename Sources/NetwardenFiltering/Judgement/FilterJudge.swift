@@ -249,6 +249,15 @@ public struct FilterJudge {
         let server = outcome.flow.server
         let from = "from \(server)"
         let isFilter = settings.blockPageAddresses.contains(server) || settings.sinkholeAddresses.contains(server)
+        // The exchange a missing answer or a reset cut short: a DNS question left unanswered is
+        // judged on the DNS answer, not on a handshake it never had.
+        let exchange: LeakMethod =
+            switch outcome.proto {
+            case .dns: .dnsAnswer
+            case .tls: .tlsHandshake
+            case .quic: .quicHandshake
+            case .http: .httpResponse
+            }
         let handshake: LeakMethod = outcome.proto == .quic ? .quicHandshake : .tlsHandshake
         let handshakeName = outcome.proto == .quic ? "QUIC" : "TLS"
         switch outcome.outcome {
@@ -281,9 +290,9 @@ public struct FilterJudge {
         case .tlsAlert(let description):
             return (.blocked, handshake, "\(handshakeName) alert \(description) \(from)")
         case .reset:
-            return (.blocked, outcome.proto == .http ? .httpResponse : handshake, "TCP reset before an answer \(from)")
+            return (.blocked, exchange, "TCP reset before an answer \(from)")
         case .noAnswer:
-            return (.blocked, outcome.proto == .http ? .httpResponse : handshake, "no answer \(from)")
+            return (.blocked, exchange, "no answer \(from)")
         case .httpResponse(let status, let locationHost):
             if settings.blockPageAddresses.contains(server) {
                 return (.blocked, .httpResponse, "HTTP \(status) from the block page at \(server)")
