@@ -54,39 +54,51 @@ enum EarlyAnswer: Equatable {
 }
 
 /// One slot of the flow table. Lives in a preallocated slab and is only ever accessed in place.
+///
+/// Laid out for the packet path: every bulk packet looks up its flow, and at 10 Gbit/s the
+/// captured bytes streaming through the cache have evicted that record since its last packet,
+/// so each cache line a lookup touches is a miss. Everything a packet on a finished flow reads
+/// or writes (key, phase, lane, last-seen time, direction) is in the first 64 bytes; the rest
+/// (list links, reassembly state, pending names) is only read while a flow is being inspected
+/// or relinked once a second. `FlowTable` aligns records to 64 bytes, and
+/// `FlowRecordLayoutTests` pins the offsets and the 128-byte stride: reorder the fields below
+/// and the test says which one moved.
 struct FlowRecord {
+    // First cache line: the per-packet fields.
     var key: FlowKey = .unused
-    var hash: UInt64 = 0
-    var firstSeen: Int64 = 0
-    var lastSeen: Int64 = 0
-    /// The whole second at which the record was last moved to its lane's tail (see `FlowTable`).
-    var listedSecond: Int64 = 0
-    var previous: Int32 = -1
-    var next: Int32 = -1
     var lane: FlowLane = .tcp
     var phase: FlowPhase = .fresh
-    var isTCP = false
+    var lastSeen: Int64 = 0
+    /// The whole second (truncated to 32 bits; only compared for equality) at which the record
+    /// was last moved to its lane's tail (see `FlowTable`).
+    var listedSecond: UInt32 = 0
     /// The client is side `a` of the key.
     var clientIsA = true
+    var isTCP = false
     var inUse = false
     var flowReported = false
     var clientFIN = false
     var serverFIN = false
+    /// Client segments seen while waiting for something recognisable to start (no SYN seen).
+    var unanchoredSegments: UInt8 = 0
+    /// QUIC client datagrams that did not authenticate.
+    var undecryptableDatagrams: UInt8 = 0
+    var pendingProtocol: NameProtocol = .tls
+    var earlyAnswer: EarlyAnswer = .none
+
+    // Second cache line: inspection state and the lane links.
+    var hash: UInt64 = 0
+    var previous: Int32 = -1
+    var next: Int32 = -1
+    /// The name a pending outcome refers to (TLS/QUIC/HTTP), kept as the very `String` the name
+    /// event carried so the outcome costs no second allocation.
+    var pendingName: String?
+    var work: FlowWork = .none
     /// Sequence number of the client's first payload byte, once known (SYN + 1, or the anchor
     /// segment when the SYN was missed).
     var clientStreamStart: UInt32?
     /// Same for the server (SYN-ACK + 1).
     var serverStreamStart: UInt32?
-    /// Client segments seen while waiting for something recognisable to start (no SYN seen).
-    var unanchoredSegments: UInt8 = 0
-    /// QUIC client datagrams that did not authenticate.
-    var undecryptableDatagrams: UInt8 = 0
-    var earlyAnswer: EarlyAnswer = .none
-    /// The name a pending outcome refers to (TLS/QUIC/HTTP), kept as the very `String` the name
-    /// event carried so the outcome costs no second allocation.
-    var pendingName: String?
-    var pendingProtocol: NameProtocol = .tls
-    var work: FlowWork = .none
 
     /// The endpoints as events report them.
     var endpoints: FlowEndpoints {

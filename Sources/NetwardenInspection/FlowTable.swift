@@ -17,7 +17,8 @@
 struct FlowTable: ~Copyable {
     /// Most flows held at once.
     let capacity: Int
-    private let records: UnsafeMutablePointer<FlowRecord>
+    /// `capacity` records, each at a multiple of `recordStride` from a 64-byte aligned start.
+    private let slab: UnsafeMutableRawPointer
     private let slots: UnsafeMutablePointer<UInt64>
     private let slotMask: Int
     private let freeList: UnsafeMutablePointer<Int32>
@@ -32,7 +33,10 @@ struct FlowTable: ~Copyable {
 
     init(capacity requested: Int) {
         capacity = max(1, min(requested, Int(Int32.max / 2)))
-        records = .allocate(capacity: capacity)
+        // Cache-line aligned records, so each one's first line holds its per-packet fields (see
+        // `FlowRecord`). Swift's own stride (120 bytes now) would let records drift across lines.
+        precondition(MemoryLayout<FlowRecord>.size <= Self.recordStride, "FlowRecord outgrew its slab stride")
+        slab = .allocate(byteCount: capacity * Self.recordStride, alignment: 64)
         var slotCount = 2
         while slotCount < capacity * 2 { slotCount <<= 1 }
         slots = .allocate(capacity: slotCount)
@@ -47,8 +51,8 @@ struct FlowTable: ~Copyable {
     }
 
     deinit {
-        records.deinitialize(count: initialized)
-        records.deallocate()
+        for index in 0..<initialized { record(Int32(index)).deinitialize(count: 1) }
+        slab.deallocate()
         slots.deallocate()
         freeList.deallocate()
         laneEnds.deallocate()
@@ -57,7 +61,13 @@ struct FlowTable: ~Copyable {
     var isFull: Bool { freeCount == 0 }
 
     /// The record numbered `index`, for in-place reads and writes.
-    func record(_ index: Int32) -> UnsafeMutablePointer<FlowRecord> { records + Int(index) }
+    @inline(__always)
+    func record(_ index: Int32) -> UnsafeMutablePointer<FlowRecord> {
+        (slab + Int(index) &* Self.recordStride).assumingMemoryBound(to: FlowRecord.self)
+    }
+
+    /// Bytes from one record to the next: two cache lines.
+    static let recordStride = 128
 
     /// The record holding `key`, if any.
     @inline(__always)
@@ -69,7 +79,7 @@ struct FlowTable: ~Copyable {
             if entry == 0 { return nil }
             if entry >> 32 == tag {
                 let index = Int32(truncatingIfNeeded: entry & 0xffff_ffff) - 1
-                if records[Int(index)].key == key { return index }
+                if record(index).pointee.key == key { return index }
             }
             slot = (slot + 1) & slotMask
         }
@@ -83,9 +93,11 @@ struct FlowTable: ~Copyable {
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while slots[slot] != 0 { slot = (slot + 1) & slotMask }
         slots[slot] = (hash & 0xffff_ffff) << 32 | UInt64(index + 1)
-        let record = records + Int(index)
+        let record = self.record(index)
         if Int(index) >= initialized {
-            (records + initialized).initialize(repeating: FlowRecord(), count: Int(index) - initialized + 1)
+            for fresh in initialized...Int(index) {
+                (slab + fresh * Self.recordStride).initializeMemory(as: FlowRecord.self, to: FlowRecord())
+            }
             initialized = Int(index) + 1
         } else {
             record.pointee = FlowRecord()
@@ -93,7 +105,6 @@ struct FlowTable: ~Copyable {
         record.pointee.key = key
         record.pointee.hash = hash
         record.pointee.inUse = true
-        record.pointee.firstSeen = time
         record.pointee.lastSeen = time
         record.pointee.listedSecond = Self.second(time)
         record.pointee.lane = lane
@@ -104,7 +115,7 @@ struct FlowTable: ~Copyable {
 
     /// Unindexes and clears a record (releasing its strings and pooled-object references).
     mutating func remove(_ index: Int32) {
-        let record = records + Int(index)
+        let record = self.record(index)
         guard record.pointee.inUse else { return }
         unlink(index, record.pointee.lane)
         var slot = Int(truncatingIfNeeded: record.pointee.hash) & slotMask
@@ -120,7 +131,7 @@ struct FlowTable: ~Copyable {
     /// Records a packet at `time`, moving the flow to its lane's tail when the second changed.
     @inline(__always)
     mutating func touch(_ index: Int32, time: Int64) {
-        let record = records + Int(index)
+        let record = self.record(index)
         record.pointee.lastSeen = time
         let second = Self.second(time)
         if second != record.pointee.listedSecond {
@@ -133,7 +144,7 @@ struct FlowTable: ~Copyable {
 
     /// Moves a flow to another lane (a new idle timeout), at that lane's tail.
     mutating func move(_ index: Int32, to lane: FlowLane) {
-        let record = records + Int(index)
+        let record = self.record(index)
         guard record.pointee.lane != lane else { return }
         unlink(index, record.pointee.lane)
         record.pointee.lane = lane
@@ -146,15 +157,15 @@ struct FlowTable: ~Copyable {
         return head < 0 ? nil : head
     }
 
-    private static func second(_ time: Int64) -> Int64 { time / 1_000_000_000 }
+    private static func second(_ time: Int64) -> UInt32 { UInt32(truncatingIfNeeded: time / 1_000_000_000) }
 
     private mutating func linkAtTail(_ index: Int32, _ lane: FlowLane) {
         let tailSlot = lane.rawValue * 2 + 1
         let tail = laneEnds[tailSlot]
-        records[Int(index)].previous = tail
-        records[Int(index)].next = -1
+        record(index).pointee.previous = tail
+        record(index).pointee.next = -1
         if tail >= 0 {
-            records[Int(tail)].next = index
+            record(tail).pointee.next = index
         } else {
             laneEnds[lane.rawValue * 2] = index
         }
@@ -162,12 +173,12 @@ struct FlowTable: ~Copyable {
     }
 
     private mutating func unlink(_ index: Int32, _ lane: FlowLane) {
-        let previous = records[Int(index)].previous
-        let next = records[Int(index)].next
-        if previous >= 0 { records[Int(previous)].next = next } else { laneEnds[lane.rawValue * 2] = next }
-        if next >= 0 { records[Int(next)].previous = previous } else { laneEnds[lane.rawValue * 2 + 1] = previous }
-        records[Int(index)].previous = -1
-        records[Int(index)].next = -1
+        let previous = record(index).pointee.previous
+        let next = record(index).pointee.next
+        if previous >= 0 { record(previous).pointee.next = next } else { laneEnds[lane.rawValue * 2] = next }
+        if next >= 0 { record(next).pointee.previous = previous } else { laneEnds[lane.rawValue * 2 + 1] = previous }
+        record(index).pointee.previous = -1
+        record(index).pointee.next = -1
     }
 
     /// Backward-shift deletion: pulls later members of the probe run into the hole so that every

@@ -91,9 +91,9 @@ public struct InspectionEngine: ~Copyable {
     ) {
         counters.packets &+= 1
         counters.bytes &+= frame.count
-        let packet: DecodedPacket
+        var packet = DecodedPacket()
         do {
-            packet = try PacketDecoder.decode(frame, linkType: linkType)
+            try PacketDecoder.decode(frame, linkType: linkType, into: &packet)
         } catch {
             counters.decodeFailures[error] &+= 1
             return

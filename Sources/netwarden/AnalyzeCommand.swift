@@ -160,8 +160,9 @@ struct AnalyzeCommand: ParsableCommand {
         )
     }
 
-    /// The output contract: ts, proto, name, src, dst, sport, dport (+ details when present).
-    static func jsonLine(_ name: NameObservation, categories: [String]) -> String {
+    /// The output contract: ts, proto, name, src, dst, sport, dport (+ details when present), as
+    /// UTF-8 bytes for the output buffer.
+    static func jsonLine(_ name: NameObservation, categories: [String]) -> [UInt8] {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("ts")
@@ -189,7 +190,7 @@ struct AnalyzeCommand: ParsableCommand {
             writer.endArray()
         }
         writer.endObject()
-        return writer.output
+        return writer.bytes
     }
 }
 
@@ -200,6 +201,12 @@ struct BufferedOutput {
 
     mutating func line(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 65_536 { flush() }
+    }
+
+    mutating func line(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 65_536 { flush() }
     }

@@ -31,6 +31,28 @@ import Testing
         #expect(writer.output == #"["q\"\\\n\u0001é","NaN","+Inf",3]"#)
     }
 
+    @Test func integersTimestampsAndEveryEscapeAreExact() {
+        var writer = JSONWriter()
+        writer.beginArray()
+        writer.number(0)
+        writer.number(-42)
+        writer.number(Int.min)
+        writer.number(Int.max)
+        writer.timestamp(seconds: 1_700_000_000, nanoseconds: 123)
+        writer.timestamp(seconds: 0, nanoseconds: 0)
+        writer.timestamp(seconds: 5, nanoseconds: 999_999_999)
+        writer.string("tab\tcr\r\u{1F}\u{7F}🦉")
+        writer.string("")
+        writer.endArray()
+        // DEL and non-ASCII need no escape in JSON and pass through as UTF-8.
+        let expected =
+            #"[0,-42,-9223372036854775808,9223372036854775807,1700000000.000000123,0.000000000,5.999999999,"#
+            + #""tab\tcr\r\u001f"# + "\u{7F}🦉" + #"",""]"#
+        #expect(writer.output == expected)
+        #expect(writer.bytes == Array(expected.utf8))
+        #expect(JSONWriter.escaped(#"a"b"#) == #""a\"b""#)
+    }
+
     @Test func metricSamplesAreOneJSONLine() {
         let sample = MetricSample(
             name: "netwarden_link_up",

@@ -5,83 +5,101 @@
 /// with a fixed key order that humans diff and grep, and numbers must print the way Prometheus
 /// text does (`NaN`/`+Inf` become strings, integers print without a decimal point).
 public struct JSONWriter {
-    public private(set) var output: String = ""
-    private var needsComma: [Bool] = []
+    /// The record so far, as UTF-8. Written as bytes rather than appended to a `String`: the
+    /// writer sits on the `analyze --format json` path, where per-scalar `String` appends were
+    /// a tenth of the run.
+    public private(set) var bytes: [UInt8] = []
+    /// One bit per open object or array (innermost lowest): whether its next member needs a comma.
+    private var commaBits: UInt64 = 0
+    private var depth = 0
+    private var pendingValueAfterKey = false
 
-    public init() {}
+    public init() {
+        bytes.reserveCapacity(256)
+    }
+
+    /// The record so far as a `String`.
+    public var output: String { String(decoding: bytes, as: UTF8.self) }
 
     public mutating func beginObject() {
         separator()
-        output += "{"
-        needsComma.append(false)
+        bytes.append(UInt8(ascii: "{"))
+        open()
     }
 
     public mutating func endObject() {
-        output += "}"
-        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+        close()
     }
 
     public mutating func beginArray() {
         separator()
-        output += "["
-        needsComma.append(false)
+        bytes.append(UInt8(ascii: "["))
+        open()
     }
 
     public mutating func endArray() {
-        output += "]"
-        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+        close()
     }
 
     /// Writes `"key":` inside an object; follow it with exactly one value.
     public mutating func key(_ key: String) {
         separator()
-        output += Self.escaped(key)
-        output += ":"
+        Self.appendEscaped(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
         // The value that follows belongs to this key and must not get a comma of its own.
         pendingValueAfterKey = true
     }
 
-    private var pendingValueAfterKey = false
-
     public mutating func string(_ value: String) {
         separator()
-        output += Self.escaped(value)
+        Self.appendEscaped(value, to: &bytes)
     }
 
     public mutating func number(_ value: Double) {
         separator()
         if value.isNaN {
-            output += "\"NaN\""
+            append("\"NaN\"")
         } else if value.isInfinite {
-            output += value > 0 ? "\"+Inf\"" : "\"-Inf\""
+            append(value > 0 ? "\"+Inf\"" : "\"-Inf\"")
         } else if value == value.rounded(), abs(value) < 1e15 {
-            output += String(Int64(value))
+            appendDecimal(Int64(value))
         } else {
-            output += "\(value)"
+            append("\(value)")
         }
     }
 
     public mutating func number(_ value: Int) {
         separator()
-        output += String(value)
+        appendDecimal(Int64(value))
     }
 
     /// A number from integer seconds and nanoseconds, exactly (`1700000000.000000123`): a Double
     /// would round capture timestamps to a few hundred nanoseconds.
     public mutating func timestamp(seconds: Int64, nanoseconds: Int32) {
         separator()
-        let fraction = String(nanoseconds)
-        output += String(seconds) + "." + String(repeating: "0", count: max(0, 9 - fraction.count)) + fraction
+        appendDecimal(seconds)
+        bytes.append(UInt8(ascii: "."))
+        var digits = UInt32(clamping: max(0, nanoseconds))
+        var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { scratch in
+            for index in stride(from: 8, through: 0, by: -1) {
+                scratch[index] = UInt8(ascii: "0") + UInt8(digits % 10)
+                digits /= 10
+            }
+            bytes.append(contentsOf: scratch)
+        }
     }
 
     public mutating func bool(_ value: Bool) {
         separator()
-        output += value ? "true" : "false"
+        append(value ? "true" : "false")
     }
 
     public mutating func null() {
         separator()
-        output += "null"
+        append("null")
     }
 
     public mutating func field(_ name: String, _ value: String) {
@@ -104,37 +122,80 @@ public struct JSONWriter {
         bool(value)
     }
 
+    private mutating func open() {
+        precondition(depth < 64, "JSON nested deeper than 64 levels")
+        depth += 1
+        commaBits &<<= 1
+    }
+
+    private mutating func close() {
+        depth -= 1
+        commaBits &>>= 1
+    }
+
     private mutating func separator() {
         if pendingValueAfterKey {
             pendingValueAfterKey = false
             return
         }
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] { output += "," }
-        needsComma[needsComma.count - 1] = true
+        guard depth > 0 else { return }
+        if commaBits & 1 != 0 { bytes.append(UInt8(ascii: ",")) }
+        commaBits |= 1
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private mutating func appendDecimal(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &scratch) { scratch in
+            var start = scratch.count
+            repeat {
+                start -= 1
+                scratch[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[start...]))
+        }
     }
 
     /// JSON string literal with the escapes RFC 8259 requires.
     public static func escaped(_ value: String) -> String {
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+        var out: [UInt8] = []
+        appendEscaped(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` as a JSON string literal. Only `"`, `\\` and control bytes need escaping;
+    /// every other byte of valid UTF-8 (which a `String` always is) is copied as it is.
+    static func appendEscaped(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                runStart = index + 1
+                out.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        out += "\""
-        return out
+        out.append(UInt8(ascii: "\""))
     }
 }

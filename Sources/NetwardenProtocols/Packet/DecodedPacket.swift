@@ -42,6 +42,22 @@ public struct DecodedPacket {
     /// IP version of the packet.
     public var ipVersion: IPAddress.Family { source.family }
 
+    /// A placeholder for ``PacketDecoder/decode(_:linkType:into:)`` to overwrite: no addresses,
+    /// empty payloads.
+    public init() {
+        self.init(
+            linkType: .ethernet,
+            source: IPAddress(ipv4: 0),
+            destination: IPAddress(ipv4: 0),
+            hopLimit: 0,
+            ipProtocol: 0,
+            ipPayload: UnsafeRawBufferPointer(start: nil, count: 0),
+            isTruncated: false,
+            transport: .none,
+            payload: UnsafeRawBufferPointer(start: nil, count: 0)
+        )
+    }
+
     public init(
         linkType: LinkType,
         vlanTagCount: Int = 0,

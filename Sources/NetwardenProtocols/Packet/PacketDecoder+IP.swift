@@ -3,8 +3,9 @@ extension PacketDecoder {
     static func decodeIPv4(
         _ reader: inout ByteReader,
         _ vlan: VLANTags,
-        _ linkType: LinkType
-    ) throws(DecodeFailure) -> DecodedPacket {
+        _ linkType: LinkType,
+        into decoded: inout DecodedPacket
+    ) throws(DecodeFailure) {
         let packet = UnsafeRawBufferPointer(rebasing: reader.bytes[reader.offset...])
         var header = ByteReader(packet)
         guard let versionAndLength = header.readUInt8() else { throw .truncated }
@@ -31,19 +32,16 @@ extension PacketDecoder {
         let end = min(declared, packet.count)
         let ipPayload = UnsafeRawBufferPointer(rebasing: packet[headerLength..<end])
 
-        var decoded = DecodedPacket(
+        decoded.setNetworkLayer(
             linkType: linkType,
-            vlanTagCount: vlan.count,
-            outerVLANID: vlan.outer,
-            innerVLANID: vlan.inner,
+            vlan: vlan,
             source: IPAddress(ipv4: source),
             destination: IPAddress(ipv4: destination),
             hopLimit: ttl,
             ipProtocol: proto,
+            fragment: nil,
             ipPayload: ipPayload,
-            isTruncated: declared > packet.count,
-            transport: .none,
-            payload: ipPayload
+            isTruncated: declared > packet.count
         )
         let moreFragments = flagsAndOffset & 0x2000 != 0
         let fragmentOffset = Int(flagsAndOffset & 0x1fff) * 8
@@ -53,18 +51,18 @@ extension PacketDecoder {
                 offset: fragmentOffset,
                 moreFragments: moreFragments
             )
-            return decoded
+            return
         }
         try decodeTransport(&decoded, declaredLength: declared - headerLength)
-        return decoded
     }
 
     /// Decodes an IPv6 header, walks its extension headers, then decodes the transport header.
     static func decodeIPv6(
         _ reader: inout ByteReader,
         _ vlan: VLANTags,
-        _ linkType: LinkType
-    ) throws(DecodeFailure) -> DecodedPacket {
+        _ linkType: LinkType,
+        into decoded: inout DecodedPacket
+    ) throws(DecodeFailure) {
         let packet = UnsafeRawBufferPointer(rebasing: reader.bytes[reader.offset...])
         var header = ByteReader(packet)
         guard let first = header.peekUInt8() else { throw .truncated }
@@ -133,24 +131,51 @@ extension PacketDecoder {
         }
 
         let ipPayload = UnsafeRawBufferPointer(rebasing: packet[offset..<end])
-        var decoded = DecodedPacket(
+        decoded.setNetworkLayer(
             linkType: linkType,
-            vlanTagCount: vlan.count,
-            outerVLANID: vlan.outer,
-            innerVLANID: vlan.inner,
+            vlan: vlan,
             source: source,
             destination: destination,
             hopLimit: hopLimit,
             ipProtocol: nextHeader,
             fragment: fragment,
             ipPayload: ipPayload,
-            isTruncated: declared > captured,
-            transport: .none,
-            payload: ipPayload
+            isTruncated: declared > captured
         )
         if fragment == nil {
             try decodeTransport(&decoded, declaredLength: declared - offset)
         }
-        return decoded
+    }
+}
+
+extension DecodedPacket {
+    /// Overwrites every field from the IP layer down, field by field so the value is written in
+    /// place; the transport is reset until ``PacketDecoder/decodeTransport(_:declaredLength:)``
+    /// fills it in.
+    @inline(__always)
+    mutating func setNetworkLayer(
+        linkType: LinkType,
+        vlan: PacketDecoder.VLANTags,
+        source: IPAddress,
+        destination: IPAddress,
+        hopLimit: UInt8,
+        ipProtocol: UInt8,
+        fragment: IPFragment?,
+        ipPayload: UnsafeRawBufferPointer,
+        isTruncated: Bool
+    ) {
+        self.linkType = linkType
+        vlanTagCount = vlan.count
+        outerVLANID = vlan.outer
+        innerVLANID = vlan.inner
+        self.source = source
+        self.destination = destination
+        self.hopLimit = hopLimit
+        self.ipProtocol = ipProtocol
+        self.fragment = fragment
+        self.ipPayload = ipPayload
+        self.isTruncated = isTruncated
+        transport = .none
+        payload = ipPayload
     }
 }
