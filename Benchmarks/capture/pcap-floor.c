@@ -2,18 +2,35 @@
  * The floor for offline capture reading: libpcap's pcap_next_ex over a file, touching one byte
  * of each packet so the read cannot be optimised away. Anything netwarden does per packet comes
  * on top of this. Build: gcc -O2 -o pcap-floor pcap-floor.c -lpcap
+ *
+ * Usage: pcap-floor FILE [STDIO_BUFFER_BYTES]. With a buffer size the file is opened with fopen,
+ * given that stdio buffer and handed to pcap_fopen_offline, as netwarden's offline source does
+ * (1 MiB); without, libpcap opens it with stdio's default buffer (4 KiB here).
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s FILE\n", argv[0]);
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: %s FILE [STDIO_BUFFER_BYTES]\n", argv[0]);
         return 64;
     }
     char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t *pcap = pcap_open_offline_with_tstamp_precision(argv[1], PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    pcap_t *pcap;
+    if (argc == 3) {
+        size_t size = strtoul(argv[2], NULL, 10);
+        FILE *file = fopen(argv[1], "rb");
+        if (file == NULL) {
+            perror(argv[1]);
+            return 1;
+        }
+        setvbuf(file, malloc(size), _IOFBF, size);
+        pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    } else {
+        pcap = pcap_open_offline_with_tstamp_precision(argv[1], PCAP_TSTAMP_PRECISION_NANO, errbuf);
+    }
     if (pcap == NULL) {
         fprintf(stderr, "%s: %s\n", argv[1], errbuf);
         return 1;

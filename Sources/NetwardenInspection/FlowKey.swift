@@ -18,6 +18,7 @@ struct FlowKey: Equatable {
     var family: IPAddress.Family
 
     /// Builds the canonical key; ``isFromA(_:_:)`` later says which way a packet went.
+    @inline(__always)
     init(
         source: IPAddress,
         sourcePort: UInt16,
@@ -72,6 +73,7 @@ struct FlowKey: Equatable {
     /// A seeded 64-bit hash. Each word is folded in with a full-width multiply (the wyhash
     /// construction): a handful of cycles, and with a secret seed an outsider cannot aim many
     /// flows at one table slot or at the sampled-in fraction.
+    @inline(__always)
     func hash(seed: UInt64) -> UInt64 {
         var state = seed ^ 0xa076_1d64_78bd_642f
         state = Self.mix(state ^ aHigh, aLow ^ 0xe703_7ed1_a0b4_28db)
@@ -80,6 +82,7 @@ struct FlowKey: Equatable {
         return Self.mix(state ^ small, 0x5899_65cc_7537_4cc3)
     }
 
+    @inline(__always)
     private static func mix(_ left: UInt64, _ right: UInt64) -> UInt64 {
         let product = left.multipliedFullWidth(by: right)
         return product.high ^ product.low

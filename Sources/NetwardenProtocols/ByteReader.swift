@@ -6,77 +6,94 @@
 /// `UnsafeRawBufferPointer` rather than `Data`/`[UInt8]` because the packet path must not allocate:
 /// callers keep the underlying storage alive for the reader's lifetime (a pcap buffer for the
 /// duration of one callback, or `withUnsafeBytes` in tests).
+///
+/// The reads are `@inlinable`: the engine and the filters call them from other modules once or
+/// more per packet, and as out-of-line calls they were a visible share of the packet path.
 public struct ByteReader {
     /// The whole input; `offset` indexes into it.
     public let bytes: UnsafeRawBufferPointer
-    /// Position of the next byte to read.
-    public private(set) var offset: Int
+    /// Position of the next byte to read (settable only through reads, `skip` and `seek`).
+    @usableFromInline var position: Int
 
+    public var offset: Int {
+        @inlinable get { position }
+    }
+
+    @inlinable
     public init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
         self.bytes = bytes
-        self.offset = min(max(offset, 0), bytes.count)
+        self.position = min(max(offset, 0), bytes.count)
     }
 
     /// Bytes left after `offset`.
-    public var remaining: Int { bytes.count - offset }
+    @inlinable public var remaining: Int { bytes.count - position }
 
-    public var isAtEnd: Bool { offset >= bytes.count }
+    @inlinable public var isAtEnd: Bool { position >= bytes.count }
 
+    @inlinable @inline(__always)
     public mutating func readUInt8() -> UInt8? {
         guard remaining >= 1 else { return nil }
-        defer { offset += 1 }
-        return bytes[offset]
+        defer { position += 1 }
+        return bytes[position]
     }
 
+    @inlinable @inline(__always)
     public mutating func readUInt16() -> UInt16? {
         guard remaining >= 2 else { return nil }
-        defer { offset += 2 }
-        return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
+        defer { position += 2 }
+        return UInt16(bytes[position]) << 8 | UInt16(bytes[position + 1])
     }
 
+    @inlinable @inline(__always)
     public mutating func readUInt24() -> UInt32? {
         guard remaining >= 3 else { return nil }
-        defer { offset += 3 }
-        return UInt32(bytes[offset]) << 16 | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2])
+        defer { position += 3 }
+        return UInt32(bytes[position]) << 16 | UInt32(bytes[position + 1]) << 8 | UInt32(bytes[position + 2])
     }
 
+    @inlinable @inline(__always)
     public mutating func readUInt32() -> UInt32? {
         guard remaining >= 4 else { return nil }
-        defer { offset += 4 }
-        return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
-            | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+        defer { position += 4 }
+        return UInt32(bytes[position]) << 24 | UInt32(bytes[position + 1]) << 16
+            | UInt32(bytes[position + 2]) << 8 | UInt32(bytes[position + 3])
     }
 
     /// A view of the next `count` bytes, advancing past them; `nil` (and no advance) if short.
+    @inlinable @inline(__always)
     public mutating func readSlice(_ count: Int) -> UnsafeRawBufferPointer? {
         guard count >= 0, remaining >= count else { return nil }
-        defer { offset += count }
-        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+        defer { position += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[position..<position + count])
     }
 
     /// A reader over the next `count` bytes (for length-prefixed sub-structures), advancing past them.
+    @inlinable
     public mutating func readSubReader(_ count: Int) -> ByteReader? {
         readSlice(count).map { ByteReader($0) }
     }
 
+    @inlinable @inline(__always)
     @discardableResult
     public mutating func skip(_ count: Int) -> Bool {
         guard count >= 0, remaining >= count else { return false }
-        offset += count
+        position += count
         return true
     }
 
     /// Peeks without advancing.
+    @inlinable
     public func peekUInt8(at relative: Int = 0) -> UInt8? {
-        let index = offset + relative
+        let index = position + relative
         guard relative >= 0, index < bytes.count else { return nil }
         return bytes[index]
     }
 
     /// Moves to an absolute position inside the input (used for DNS compression pointers).
+    @inlinable
     public mutating func seek(to absolute: Int) -> Bool {
         guard absolute >= 0, absolute <= bytes.count else { return false }
-        offset = absolute
+        position = absolute
         return true
     }
 }
