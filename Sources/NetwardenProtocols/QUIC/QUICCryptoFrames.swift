@@ -30,7 +30,7 @@ public enum QUICCryptoFrames {
                 guard skipACK(&reader, withECN: type == 0x03) else { return .malformed }
             case 0x06:  // CRYPTO
                 guard let offset = reader.readQUICVarint(), offset <= QUICPacketNumber.max,
-                    let length = reader.readQUICVarint(atMost: reader.remaining),
+                    let length = reader.readQUICLength(),
                     let data = reader.readSlice(length)
                 else { return .malformed }
                 body(offset, data)
@@ -44,7 +44,7 @@ public enum QUICCryptoFrames {
     private static func skipACK(_ reader: inout ByteReader, withECN: Bool) -> Bool {
         // Largest Acknowledged, ACK Delay, then the range count.
         guard reader.readQUICVarint() != nil, reader.readQUICVarint() != nil,
-            let rangeCount = reader.readQUICVarint(atMost: reader.remaining),
+            let rangeCount = reader.readQUICLength(),
             reader.readQUICVarint() != nil  // First ACK Range
         else { return false }
         // Each further range is two varints of at least one byte each, so the count is bounded

@@ -74,17 +74,12 @@ public struct QUICLongHeader: Sendable, Equatable {
 
         var tokenRange = reader.offset..<reader.offset
         if kind == .initial {
-            // `atMost: reader.remaining` is evaluated before the varint is consumed, so check the
-            // bytes left after it too.
-            guard let tokenLength = reader.readQUICVarint(atMost: reader.remaining), tokenLength <= reader.remaining
-            else { return nil }
+            guard let tokenLength = reader.readQUICLength() else { return nil }
             tokenRange = reader.offset..<reader.offset + tokenLength
             reader.skip(tokenLength)
         }
         // Length covers packet number + payload + tag; it must fit in what we were given.
-        guard let length = reader.readQUICVarint(atMost: reader.remaining), length <= reader.remaining else {
-            return nil
-        }
+        guard let length = reader.readQUICLength() else { return nil }
         let packetNumberOffset = reader.offset
         return QUICLongHeader(
             version: version,

@@ -12,10 +12,12 @@ extension ByteReader {
         return value
     }
 
-    /// A varint that must also fit a buffer length/offset; anything larger than `limit` is treated
-    /// as malformed by callers, so it is folded into `nil` here to keep every call site one guard.
-    mutating func readQUICVarint(atMost limit: Int) -> Int? {
-        guard let value = readQUICVarint(), value <= UInt64(limit) else { return nil }
+    /// A varint giving the length of what follows it, which must fit in the bytes left *after*
+    /// the varint; anything longer is malformed, folded into `nil` so each call site is one guard.
+    /// (A limit passed in as `remaining` would be read before the varint is consumed, and be one
+    /// to eight bytes too generous.)
+    mutating func readQUICLength() -> Int? {
+        guard let value = readQUICVarint(), value <= UInt64(remaining) else { return nil }
         return Int(value)
     }
 }
