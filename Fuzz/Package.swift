@@ -27,7 +27,7 @@ let swiftSettings: [SwiftSetting] = [
 /// Harness name -> the root package's library products it links.
 let harnesses: [(String, [String])] = [
     ("FuzzPacketDecoder", ["NetwardenProtocols"]),
-    ("FuzzIPv4Reassembler", ["NetwardenProtocols"]),
+    ("FuzzIPReassembler", ["NetwardenProtocols"]),
     ("FuzzDNSMessage", ["NetwardenProtocols"]),
     ("FuzzHTTPRequestHead", ["NetwardenProtocols"]),
     ("FuzzTLSClientHello", ["NetwardenProtocols"]),

@@ -39,8 +39,9 @@ public struct InspectionConfiguration: Sendable {
     public var inspectAllTCPPortsForTLS: Bool
     /// Ports where TLS is looked for when ``inspectAllTCPPortsForTLS`` is off.
     public var tlsPorts: [UInt16]
-    /// Bounds for putting fragmented IPv4 datagrams (large DNS responses) back together.
-    public var fragmentLimits: IPv4Reassembler.Limits
+    /// Bounds for putting fragmented IPv4 and IPv6 datagrams (large DNS responses) back together;
+    /// one set of slots serves both families.
+    public var fragmentLimits: IPReassembler.Limits
 
     public init(
         maxFlows: Int = 65_536,
@@ -56,7 +57,7 @@ public struct InspectionConfiguration: Sendable {
         dnsPorts: [UInt16] = [53],
         inspectAllTCPPortsForTLS: Bool = true,
         tlsPorts: [UInt16] = [443, 853, 8443],
-        fragmentLimits: IPv4Reassembler.Limits = IPv4Reassembler.Limits()
+        fragmentLimits: IPReassembler.Limits = IPReassembler.Limits()
     ) {
         self.maxFlows = maxFlows
         self.maxConcurrentInspections = maxConcurrentInspections

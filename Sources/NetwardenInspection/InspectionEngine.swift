@@ -8,7 +8,8 @@ import NetwardenProtocols
 /// Time comes only from packet timestamps, so replaying a capture gives the same events.
 ///
 /// How a packet is handled:
-/// 1. Decoded to TCP/UDP with ``PacketDecoder`` (IPv4 fragments are put back together first).
+/// 1. Decoded to TCP/UDP with ``PacketDecoder`` (IPv4 and IPv6 fragments are put back together
+///    first).
 /// 2. Hashed on its canonical 5-tuple; sampling keeps or drops the whole flow on that hash.
 /// 3. Looked up in the flow table (created on first sight; the table is preallocated and full
 ///    tables evict the flow closest to its idle timeout).
@@ -25,14 +26,14 @@ import NetwardenProtocols
 /// when its pool is empty (bounded by `maxConcurrentInspections` per kind); one `String` per name
 /// event (reused by that name's outcome); the outcome's own arrays (DNS addresses and CNAMEs);
 /// the protocol module's per-hello strings (SNI, ALPN) and swift-crypto's per-Initial plaintext
-/// buffer; and IPv4 fragment slots the first time a slot holds a larger datagram.
+/// buffer; and IP fragment slots the first time a slot holds a larger datagram.
 public struct InspectionEngine: ~Copyable {
     public let configuration: InspectionConfiguration
     var table: FlowTable
     var counters = InspectionStatistics()
     /// Optional only so `process` can move it out while its completion closure calls back into
     /// the engine; it is never `nil` between calls.
-    var fragments: IPv4Reassembler?
+    var fragments: IPReassembler?
     var tlsPool: ObjectPool<TLSStreamReassembler>
     var quicPool: ObjectPool<QUICInitialReassembler>
     var httpPool: ObjectPool<StreamReassemblyBuffer>
@@ -48,7 +49,7 @@ public struct InspectionEngine: ~Copyable {
     public init(configuration: InspectionConfiguration) {
         self.configuration = configuration
         table = FlowTable(capacity: configuration.maxFlows)
-        fragments = IPv4Reassembler(limits: configuration.fragmentLimits)
+        fragments = IPReassembler(limits: configuration.fragmentLimits)
         let poolLimit = max(1, configuration.maxConcurrentInspections)
         let streamCapacity = max(512, configuration.streamCapacity)
         let headCapacity = max(64, configuration.httpHeadCapacity)
@@ -105,7 +106,7 @@ public struct InspectionEngine: ~Copyable {
         handleTransport(packet, time: time, emit: emit)
     }
 
-    /// Drops flows idle past their lane's timeout (and IPv4 fragments past theirs), emitting
+    /// Drops flows idle past their lane's timeout (and IP fragments past theirs), emitting
     /// `.noAnswer` for names that never got one. Call it regularly with the latest packet time
     /// (or the wall clock when capture is quiet).
     public mutating func expire(now: PacketTime, emit: (InspectionEvent) -> Void) {
@@ -145,10 +146,11 @@ public struct InspectionEngine: ~Copyable {
         }
     }
 
-    /// Puts IPv4 fragments back together and handles the completed datagram like any packet.
+    /// Puts IPv4 and IPv6 fragments back together and handles the completed datagram like any
+    /// packet. Only TCP and UDP are reassembled (for IPv6: fragments whose Fragment header names
+    /// TCP or UDP next), so fragmented ICMP, ESP and the like take no slot.
     private mutating func reassemble(_ packet: DecodedPacket, time: PacketTime, emit: (InspectionEvent) -> Void) {
-        guard packet.ipVersion == .ipv4,
-            packet.ipProtocol == IPProtocolNumber.udp || packet.ipProtocol == IPProtocolNumber.tcp,
+        guard packet.ipProtocol == IPProtocolNumber.udp || packet.ipProtocol == IPProtocolNumber.tcp,
             var reassembler = fragments.take()
         else {
             counters.otherIPPackets &+= 1

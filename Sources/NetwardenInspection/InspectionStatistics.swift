@@ -9,11 +9,11 @@ public struct InspectionStatistics: Hashable, Sendable {
     public var bytes = 0
     /// Frames that did not decode down to IP/TCP/UDP, by reason.
     public var decodeFailures = DecodeFailureCounts()
-    /// IP packets that are neither TCP nor UDP (ICMP, ESP, GRE, ...), or IPv6 fragments (not
-    /// reassembled: fragmented DNS over IPv6 is rare, and IPv6 forbids on-path fragmentation).
+    /// IP packets that are neither TCP nor UDP (ICMP, ESP, GRE, ...), including fragments of such
+    /// datagrams (only TCP and UDP are reassembled).
     public var otherIPPackets = 0
 
-    /// IPv4 fragments held for reassembly, datagrams completed, and fragments or partial
+    /// IPv4 and IPv6 fragments held for reassembly, datagrams completed, and fragments or partial
     /// datagrams dropped (overlap, timeout, limits).
     public var fragmentsHeld = 0
     public var datagramsReassembled = 0

@@ -1,7 +1,7 @@
 import NetwardenProtocols
 
 /// Builds frames byte by byte for decoder and capture tests: link headers (Ethernet with VLAN
-/// tags, Linux SLL/SLL2, raw), IPv4 (with fragments), IPv6 with extension headers, TCP and UDP
+/// tags, Linux SLL/SLL2, raw), IPv4 and IPv6 (with extension headers and fragments), TCP and UDP
 /// with correct checksums, so the same bytes also satisfy tcpdump/tshark cross-checks.
 public enum PacketBuilder {
     /// One 802.1Q/802.1ad tag.
@@ -158,36 +158,60 @@ public enum PacketBuilder {
         sizes: [Int],
         identification: UInt16 = 0x4242
     ) -> [[UInt8]] {
-        var fragments: [[UInt8]] = []
-        var offset = 0
-        for size in sizes where offset < ipPayload.count {
-            let end = min(offset + size, ipPayload.count)
-            fragments.append(
-                ipv4(
-                    source: source,
-                    destination: destination,
-                    protocolNumber: protocolNumber,
-                    payload: Array(ipPayload[offset..<end]),
-                    identification: identification,
-                    moreFragments: end < ipPayload.count,
-                    fragmentOffset: offset
-                )
+        pieces(of: ipPayload, sizes: sizes).map { piece in
+            ipv4(
+                source: source,
+                destination: destination,
+                protocolNumber: protocolNumber,
+                payload: piece.bytes,
+                identification: identification,
+                moreFragments: piece.moreFragments,
+                fragmentOffset: piece.offset
             )
+        }
+    }
+
+    /// The IPv6 fragments of one packet (RFC 8200 4.5): `fragmentable` (the transport header and
+    /// payload) cut at `sizes` as for ``ipv4Fragments(source:destination:protocolNumber:ipPayload:sizes:identification:)``.
+    /// Each fragment carries the `unfragmentable` extension headers, then a Fragment header whose
+    /// Next Header is `nextHeader`.
+    public static func ipv6Fragments(
+        source: IPAddress,
+        destination: IPAddress,
+        nextHeader: UInt8,
+        fragmentable: [UInt8],
+        sizes: [Int],
+        identification: UInt32 = 0x4242_4242,
+        unfragmentable: [IPv6ExtensionHeader] = [],
+        hopLimit: UInt8 = 64
+    ) -> [[UInt8]] {
+        pieces(of: fragmentable, sizes: sizes).map { piece in
+            ipv6(
+                source: source,
+                destination: destination,
+                nextHeader: nextHeader,
+                payload: piece.bytes,
+                extensionHeaders: unfragmentable + [
+                    .fragment(offset: piece.offset, moreFragments: piece.moreFragments, identification: identification)
+                ],
+                hopLimit: hopLimit
+            )
+        }
+    }
+
+    /// `payload` cut at `sizes`, the remainder (if any) forming the last piece.
+    private static func pieces(
+        of payload: [UInt8],
+        sizes: [Int]
+    ) -> [(offset: Int, bytes: [UInt8], moreFragments: Bool)] {
+        var pieces: [(offset: Int, bytes: [UInt8], moreFragments: Bool)] = []
+        var offset = 0
+        for size in sizes + [payload.count] where offset < payload.count {
+            let end = min(offset + size, payload.count)
+            pieces.append((offset, Array(payload[offset..<end]), end < payload.count))
             offset = end
         }
-        if offset < ipPayload.count {
-            fragments.append(
-                ipv4(
-                    source: source,
-                    destination: destination,
-                    protocolNumber: protocolNumber,
-                    payload: Array(ipPayload[offset...]),
-                    identification: identification,
-                    fragmentOffset: offset
-                )
-            )
-        }
-        return fragments
+        return pieces
     }
 
     // MARK: transport

@@ -6,6 +6,14 @@ import Testing
 @Suite struct DNSInspectionTests {
     let client = Peer.v4(10, 20, 0, 7, port: 51_515)
     let resolver = Peer.v4(192, 0, 2, 53, port: 53)
+    let client6 = Peer(
+        address: IPAddress([0x20, 0x01, 0x0d, 0xb8, 0, 0x10] + Array(repeating: 0, count: 9) + [7])!,
+        port: 51_515
+    )
+    let resolver6 = Peer(
+        address: IPAddress([0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [0x53])!,
+        port: 53
+    )
 
     private func query(_ name: String, type: DNSRecordType, id: UInt16) -> [UInt8] {
         var builder = DNSWireBuilder(id: id, flags: 0x0100, questions: 1)
@@ -209,5 +217,90 @@ import Testing
         #expect(addresses.first?.description == "198.18.0.0")
         #expect(harness.statistics.datagramsReassembled == 1)
         #expect(harness.outcomes.first?.flow == udpEndpoints)
+    }
+
+    /// One large answer (100 AAAA records, about 2.8 KB) sent whole to one engine and as
+    /// fragments, last first, to another: both must report the same name, outcome and flow.
+    @Test(arguments: [IPAddress.Family.ipv4, .ipv6])
+    func fragmentedResponseMatchesTheWholeOne(family: IPAddress.Family) {
+        let client = family == .ipv4 ? self.client : client6
+        let resolver = family == .ipv4 ? self.resolver : resolver6
+        let question = query("big6.example.net", type: .aaaa, id: 0x6666)
+        let answer = response("big6.example.net", type: .aaaa, id: 0x6666, answers: 100) { builder in
+            for index in 0..<100 {
+                builder.record(
+                    owner: 12,
+                    type: .aaaa,
+                    data: [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [UInt8(index)]
+                )
+            }
+        }
+        let datagram = PacketBuilder.udp(
+            sourcePort: 53,
+            destinationPort: client.port,
+            payload: answer,
+            source: resolver.address,
+            destination: client.address
+        )
+        let sizes = [1232, 1232]
+        let fragments =
+            family == .ipv4
+            ? PacketBuilder.ipv4Fragments(
+                source: resolver.address,
+                destination: client.address,
+                protocolNumber: 17,
+                ipPayload: datagram,
+                sizes: sizes
+            )
+            : PacketBuilder.ipv6Fragments(
+                source: resolver.address,
+                destination: client.address,
+                nextHeader: 17,
+                fragmentable: datagram,
+                sizes: sizes
+            )
+        #expect(fragments.count == 3)
+
+        let whole = Harness()
+        whole.send(Frames.udp(client, resolver, question))
+        whole.send(Frames.udp(resolver, client, answer))
+        let split = Harness()
+        split.send(Frames.udp(client, resolver, question))
+        for index in [2, 0, 1] { split.send(PacketBuilder.frame(fragments[index], linkType: .ethernet)) }
+
+        #expect(whole.outcomes.count == 1)
+        #expect(split.names.map(\.name) == ["big6.example.net"])
+        #expect(split.names.map(\.flow) == whole.names.map(\.flow))
+        #expect(split.outcomes.map(\.name) == whole.outcomes.map(\.name))
+        #expect(split.outcomes.map(\.flow) == whole.outcomes.map(\.flow))
+        #expect(split.outcomes.map(\.outcome.summary) == whole.outcomes.map(\.outcome.summary))
+        guard case .dnsResponse(let rcode, let addresses, _, _)? = split.outcomes.first?.outcome else {
+            Issue.record("no DNS outcome from the fragments")
+            return
+        }
+        #expect(rcode == 0)
+        #expect(addresses.first?.description == "2001:db8::")
+        #expect(split.outcomes.first?.flow.client == client.address)
+        #expect(split.statistics.datagramsReassembled == 1)
+        #expect(split.statistics.fragmentsHeld == 3)
+        #expect(split.statistics.fragmentDrops == 0)
+        #expect(split.statistics.otherIPPackets == 0)
+        #expect(whole.statistics.datagramsReassembled == 0)
+    }
+
+    @Test func fragmentsOfOtherProtocolsTakeNoSlot() {
+        let harness = Harness()
+        // A fragmented ICMPv6 echo reply (next header 58).
+        let echo = PacketBuilder.ipv6Fragments(
+            source: resolver6.address,
+            destination: client6.address,
+            nextHeader: 58,
+            fragmentable: [129, 0, 0, 0] + Array(repeating: 0x11, count: 2000),
+            sizes: [1232]
+        )
+        harness.send(echo.map { PacketBuilder.frame($0, linkType: .ethernet) })
+        #expect(harness.statistics.otherIPPackets == 2)
+        #expect(harness.statistics.fragmentsHeld == 0)
+        #expect(harness.statistics.datagramsReassembled == 0)
     }
 }

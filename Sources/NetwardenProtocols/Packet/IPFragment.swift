@@ -1,7 +1,7 @@
 /// Where an IP fragment belongs in its datagram (IPv4 flags/offset, or the IPv6 Fragment header).
 ///
 /// A packet that carries this has no transport header decoded: only the first fragment holds one,
-/// and only reassembly (``IPv4Reassembler``) can say how long the datagram is.
+/// and only reassembly (``IPReassembler``) can say how long the datagram is.
 public struct IPFragment: Hashable, Sendable {
     /// IPv4 Identification (16 bits) or IPv6 Fragment Identification (32 bits).
     public var identification: UInt32

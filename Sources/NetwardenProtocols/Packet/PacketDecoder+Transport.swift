@@ -52,7 +52,7 @@ extension PacketDecoder {
         }
     }
 
-    /// Decodes the transport header of a datagram that ``IPv4Reassembler`` put back together, so
+    /// Decodes the transport header of a datagram that ``IPReassembler`` put back together, so
     /// reassembled traffic reaches the same code as unfragmented packets. The slices point into
     /// `datagram.payload` and are valid only as long as it is.
     public static func decode(

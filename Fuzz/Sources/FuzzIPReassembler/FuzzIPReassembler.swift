@@ -4,13 +4,14 @@ import Glibc
 #endif
 import NetwardenProtocols
 
-// The input is a sequence of captured IPv4 packets, each `[u16 length][u8 time step][packet]`,
-// decoded with `PacketDecoder` (link type ipv4) and fed to one reassembler with small limits so
-// eviction, timeout and byte caps are reached quickly. Completed datagrams go through
+// The input is a sequence of captured IPv4 or IPv6 packets, each `[u16 length][u8 time step][packet]`,
+// decoded with `PacketDecoder` (link type raw: the version nibble picks the family) and fed to one
+// reassembler with small limits so eviction, timeout and byte caps are reached quickly, with both
+// families sharing its slots. Completed datagrams go through
 // `PacketDecoder.decode(reassembled:)`. Invariants: held bytes stay within the limits and return
 // to zero once everything has expired.
 
-let limits = IPv4Reassembler.Limits(
+let limits = IPReassembler.Limits(
     maxDatagrams: 4,
     maxDatagramBytes: 4096,
     maxTotalBytes: 6000,
@@ -20,7 +21,7 @@ let limits = IPv4Reassembler.Limits(
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
-    var reassembler = IPv4Reassembler(limits: limits)
+    var reassembler = IPReassembler(limits: limits)
     var offset = 0
     var now = Duration.zero
     while offset + 3 <= input.count {
@@ -32,17 +33,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         offset += length
         // Time mostly moves in small steps; 0xff jumps past the timeout.
         now += step == 0xff ? .seconds(31) : .milliseconds(Int(step) * 10)
-        guard let packet = try? PacketDecoder.decode(packetBytes, linkType: .ipv4) else { continue }
+        guard let packet = try? PacketDecoder.decode(packetBytes, linkType: .raw) else { continue }
         var completed = 0
         let outcome = reassembler.process(packet, at: now) { datagram in
             completed += 1
             require(datagram.payload.count <= limits.maxDatagramBytes, "datagram over the limit")
-            if let decoded = try? PacketDecoder.decode(reassembled: datagram, linkType: .ipv4) {
+            require(datagram.source.family == packet.source.family, "datagram changed family")
+            if let decoded = try? PacketDecoder.decode(reassembled: datagram, linkType: .raw) {
                 _ = decoded.transport
                 require(decoded.payload.count <= datagram.payload.count)
             }
         }
-        if packet.fragment == nil || packet.source.ipv4Value == nil {
+        if packet.fragment == nil {
             require(outcome == nil, "non-fragment was not ignored")
         }
         require((outcome == .completed) == (completed == 1), "outcome and callback disagree")

@@ -1,29 +1,39 @@
-/// Puts fragmented IPv4 datagrams back together, within fixed bounds, so that fragmented DNS
-/// responses (large DNSSEC or HTTPS answers over UDP) are still seen by the name extractors.
+/// Puts fragmented IPv4 and IPv6 datagrams back together, within fixed bounds, so that fragmented
+/// DNS responses (large DNSSEC or HTTPS answers over UDP) are still seen by the name extractors.
+///
+/// Both families share one set of slots and limits: IPv4 fragments (RFC 791) and IPv6 Fragment
+/// headers (RFC 8200 4.5) both count offsets in 8-byte units, so the same buffers and overlap
+/// bitmap serve either. What differs is what identifies a datagram and the largest one each
+/// can describe. For IPv6 the reassembled payload is the fragmentable part, starting with the header
+/// the Fragment header's Next Header names in the offset-0 fragment.
 ///
 /// Fragments are rare on a school gateway, and fragment floods are a classic way to exhaust a
 /// monitor, so everything is capped: concurrent datagrams, bytes per datagram, bytes held in
 /// total, and age. Time comes only from the packet timestamps passed in (no clock inside), which
 /// keeps replayed captures and tests deterministic. Overlapping fragments (the basis of the
 /// teardrop and evasion tricks of RFC 1858/3128) drop the whole datagram rather than guessing
-/// which copy the receiver would keep. Slot buffers are reused, so the steady state allocates
-/// nothing; a datagram that needs a bigger buffer than its slot had grows it once.
-public struct IPv4Reassembler {
+/// which copy the receiver would keep; for IPv6 that is what RFC 8200 (after RFC 5722) requires
+/// of every receiver. An exact duplicate counts as an overlap too (RFC 8200 allows keeping the
+/// datagram then, but duplicates are rare and telling them apart costs a compare). Slot buffers
+/// are reused, so the steady state allocates nothing; a datagram that needs a bigger buffer than
+/// its slot had grows it once.
+public struct IPReassembler {
     /// Bounds on what the reassembler holds.
     public struct Limits: Hashable, Sendable {
         /// Datagrams being reassembled at once; a new one beyond this evicts the oldest.
         public var maxDatagrams: Int
-        /// Largest reassembled IP payload accepted (IPv4 cannot exceed 65,515).
+        /// Largest reassembled IP payload accepted. Whatever this says, an IPv4 payload cannot
+        /// exceed ``IPReassembler/maxIPv4Payload`` nor an IPv6 one ``IPReassembler/maxIPv6Payload``.
         public var maxDatagramBytes: Int
         /// Fragment bytes held across all datagrams; beyond this the oldest datagrams go.
         public var maxTotalBytes: Int
         /// A datagram still incomplete this long after its first fragment is dropped
-        /// (RFC 791 suggests 15 s; Linux uses 30 s).
+        /// (RFC 791 suggests 15 s and RFC 8200 60 s; Linux uses 30 s for IPv4, 60 s for IPv6).
         public var timeout: Duration
 
         public init(
             maxDatagrams: Int = 64,
-            maxDatagramBytes: Int = 65_515,
+            maxDatagramBytes: Int = 65_535,
             maxTotalBytes: Int = 1 << 20,
             timeout: Duration = .seconds(30)
         ) {
@@ -44,7 +54,8 @@ public struct IPv4Reassembler {
         case tooManyDatagrams
         /// Evicted to stay within ``Limits/maxTotalBytes``.
         case totalBytesExceeded
-        /// The fragment would end beyond ``Limits/maxDatagramBytes``.
+        /// The fragment would end beyond ``Limits/maxDatagramBytes`` or what its IP version can
+        /// describe.
         case datagramTooLarge
         /// Inconsistent fragments: empty, a non-final fragment not a multiple of 8 bytes, two
         /// different ends, or data past the final fragment's end.
@@ -86,19 +97,34 @@ public struct IPv4Reassembler {
         public init() {}
     }
 
-    /// Identifies a datagram (RFC 791: source, destination, protocol, identification).
+    /// Largest IPv4 payload: the 16-bit total length less the smallest (20-byte) header.
+    public static let maxIPv4Payload = 65_515
+    /// Largest IPv6 payload: the 16-bit Payload Length (no jumbograms; RFC 8200 4.5 says a
+    /// fragment reaching past it must be discarded).
+    public static let maxIPv6Payload = 65_535
+
+    /// Identifies a datagram. The addresses carry their family, so an IPv4 and an IPv6 datagram
+    /// never share a key even when their identifications are equal.
+    ///
+    /// IPv4 (RFC 791): source, destination, protocol and the 16-bit Identification. IPv6
+    /// (RFC 8200 4.5): source, destination and the 32-bit Fragment Identification only, since
+    /// the Next Header of fragments may differ and only the offset-0 fragment's counts;
+    /// `ipProtocol` is 0 then.
     struct Key: Hashable {
-        var source: UInt32
-        var destination: UInt32
-        var identification: UInt16
+        var source: IPAddress
+        var destination: IPAddress
+        var identification: UInt32
         var ipProtocol: UInt8
     }
 
     struct Slot {
         var inUse = false
-        var key = Key(source: 0, destination: 0, identification: 0, ipProtocol: 0)
+        var key = Key(source: IPAddress(ipv4: 0), destination: IPAddress(ipv4: 0), identification: 0, ipProtocol: 0)
         var firstSeen: Duration = .zero
+        /// TTL or hop limit, and the protocol of what the payload starts with, both from the
+        /// offset-0 fragment.
         var hopLimit: UInt8 = 0
+        var ipProtocol: UInt8 = 0
         /// Payload bytes received so far (the sum of fragment lengths; overlaps are refused, so
         /// this equals the total exactly when every byte has arrived).
         var received = 0
@@ -126,23 +152,21 @@ public struct IPv4Reassembler {
     /// Datagrams currently in progress.
     public var activeDatagrams: Int { slots.reduce(0) { $0 + ($1.inUse ? 1 : 0) } }
 
-    /// Adds a fragment decoded by ``PacketDecoder``; packets that are not IPv4 fragments are
-    /// ignored (`nil`). When the datagram completes, `body` receives it (valid only inside).
+    /// Adds a fragment decoded by ``PacketDecoder``; packets that are not fragments are ignored
+    /// (`nil`). When the datagram completes, `body` receives it (valid only inside).
     @discardableResult
     public mutating func process(
         _ packet: DecodedPacket,
         at time: Duration,
         _ body: (ReassembledDatagram) -> Void
     ) -> Outcome? {
-        guard let fragment = packet.fragment,
-            let source = packet.source.ipv4Value,
-            let destination = packet.destination.ipv4Value
-        else { return nil }
+        guard let fragment = packet.fragment else { return nil }
+        let isIPv4 = packet.ipVersion == .ipv4
         let key = Key(
-            source: source,
-            destination: destination,
-            identification: UInt16(truncatingIfNeeded: fragment.identification),
-            ipProtocol: packet.ipProtocol
+            source: packet.source,
+            destination: packet.destination,
+            identification: fragment.identification,
+            ipProtocol: isIPv4 ? packet.ipProtocol : 0
         )
         if packet.isTruncated {
             dropDatagram(key)
@@ -150,7 +174,9 @@ public struct IPv4Reassembler {
         }
         return add(
             key: key,
+            maxEnd: min(limits.maxDatagramBytes, isIPv4 ? Self.maxIPv4Payload : Self.maxIPv6Payload),
             hopLimit: packet.hopLimit,
+            ipProtocol: packet.ipProtocol,
             offset: fragment.offset,
             moreFragments: fragment.moreFragments,
             data: packet.ipPayload,
@@ -170,7 +196,9 @@ public struct IPv4Reassembler {
 
     private mutating func add(
         key: Key,
+        maxEnd: Int,
         hopLimit: UInt8,
+        ipProtocol: UInt8,
         offset: Int,
         moreFragments: Bool,
         data: UnsafeRawBufferPointer,
@@ -183,7 +211,7 @@ public struct IPv4Reassembler {
             dropDatagram(key)
             return count(.malformed)
         }
-        if end > limits.maxDatagramBytes {
+        if end > maxEnd {
             dropDatagram(key)
             return count(.datagramTooLarge)
         }
@@ -211,7 +239,10 @@ public struct IPv4Reassembler {
         slots[index].buffer.withUnsafeMutableBytes { buffer in
             UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<end]).copyMemory(from: data)
         }
-        if offset == 0 { slots[index].hopLimit = hopLimit }
+        if offset == 0 {
+            slots[index].hopLimit = hopLimit
+            slots[index].ipProtocol = ipProtocol
+        }
         slots[index].received += data.count
         slots[index].highestEnd = max(slots[index].highestEnd, end)
         heldBytes += data.count
@@ -222,10 +253,10 @@ public struct IPv4Reassembler {
         slot.buffer.withUnsafeBytes { buffer in
             body(
                 ReassembledDatagram(
-                    source: IPAddress(ipv4: key.source),
-                    destination: IPAddress(ipv4: key.destination),
+                    source: key.source,
+                    destination: key.destination,
                     identification: key.identification,
-                    ipProtocol: key.ipProtocol,
+                    ipProtocol: slot.ipProtocol,
                     hopLimit: slot.hopLimit,
                     payload: UnsafeRawBufferPointer(rebasing: buffer[0..<total])
                 )
@@ -313,3 +344,7 @@ public struct IPv4Reassembler {
         return .dropped(reason)
     }
 }
+
+/// The name this type had while it handled IPv4 only.
+@available(*, deprecated, renamed: "IPReassembler")
+public typealias IPv4Reassembler = IPReassembler
