@@ -78,6 +78,7 @@ public struct InspectionEngine: ~Copyable {
             result.fragmentsHeld = fragments.counters.fragmentsHeld
             result.datagramsReassembled = fragments.counters.datagramsReassembled
             result.fragmentDrops = fragments.counters.dropped.values.reduce(0, +)
+            result.fragmentDropsByReason = fragments.counters.dropped
         }
         return result
     }

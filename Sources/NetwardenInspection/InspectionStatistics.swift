@@ -18,6 +18,8 @@ public struct InspectionStatistics: Hashable, Sendable {
     public var fragmentsHeld = 0
     public var datagramsReassembled = 0
     public var fragmentDrops = 0
+    /// ``fragmentDrops`` by reason (metric label values from ``IPReassembler/DropReason/name``).
+    public var fragmentDropsByReason: [IPReassembler.DropReason: Int] = [:]
 
     public var flowsCreated = 0
     /// Flows dropped after their idle timeout.

@@ -1,6 +1,7 @@
 import NetwardenCore
 import NetwardenFiltering
 import NetwardenInspection
+import NetwardenProtocols
 
 /// Totals for the readable `analyze` summary.
 struct AnalyzeSummary {
@@ -59,6 +60,14 @@ struct AnalyzeSummary {
                 + "TLS \(statistics.malformedTLS), QUIC \(statistics.malformedQUIC), HTTP \(statistics.malformedHTTP); "
                 + "QUIC undecryptable \(statistics.quicUndecryptable); reassembly drops \(statistics.reassemblyDrops)"
         )
+        if statistics.fragmentsHeld > 0 || statistics.fragmentDrops > 0 {
+            let drops = statistics.fragmentDropsByReason.sorted { $0.key.name < $1.key.name }
+                .map { "\($0.key.name) \($0.value)" }.joined(separator: ", ")
+            lines.append(
+                "IP fragments: \(statistics.fragmentsHeld) held, \(statistics.datagramsReassembled) datagrams "
+                    + "reassembled, \(statistics.fragmentDrops) dropped" + (drops.isEmpty ? "" : " (\(drops))")
+            )
+        }
         return lines
     }
 

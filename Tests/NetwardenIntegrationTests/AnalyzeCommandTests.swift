@@ -13,8 +13,13 @@ struct AnalyzeCommandTests {
     static let web = IPAddress(ipv4: 0x5db8_d822)
     static let otherResolver = IPAddress(ipv4: 0x0808_0808)
 
+    static let client6 = IPAddress(ipv6High: 0x2001_0db8_0001_0000, low: 0x0000_0000_0000_0023)
+    static let resolver6 = IPAddress(ipv6High: 0x2001_0db8_0000_0000, low: 0x0000_0000_0000_0053)
+
     /// A capture with: a DNS question for a listed gambling name answered with a routable
-    /// address (a leak), a TLS ClientHello to a DoH provider, and an HTTP GET with a Host.
+    /// address (a leak), a TLS ClientHello to a DoH provider, an HTTP GET with a Host, a DNS
+    /// exchange over IPv6 whose answer arrives as two fragments in reverse order, and two IPv4
+    /// fragments that overlap (an evasion trick: the datagram is dropped).
     static func writeCapture(to path: String) throws {
         let dumper = try PcapDumper(path: path, linkType: .ethernet)
         var time = PacketTime(seconds: 1_767_225_600, nanoseconds: 123_456_789)
@@ -96,6 +101,61 @@ struct AnalyzeCommandTests {
             flags: [.ack, .psh],
             Array("GET /index.html HTTP/1.1\r\nHost: Schools.Example.ORG:8080\r\nUser-Agent: t\r\n\r\n".utf8)
         )
+        // DNS over IPv6, the answer fragmented and its last fragment first.
+        var query6 = DNSWireBuilder(id: 0x6666, flags: 0x0100)
+        query6.question("v6.casino.example", type: .aaaa)
+        emit(
+            PacketBuilder.ipv6(
+                source: client6,
+                destination: resolver6,
+                nextHeader: 17,
+                payload: PacketBuilder.udp(
+                    sourcePort: 40003,
+                    destinationPort: 53,
+                    payload: query6.bytes,
+                    source: client6,
+                    destination: resolver6
+                )
+            )
+        )
+        var answer6 = DNSWireBuilder(id: 0x6666, flags: 0x8180, answers: 1)
+        answer6.question("v6.casino.example", type: .aaaa)
+        let site6 = IPAddress(ipv6High: 0x2606_2800_0220_0001, low: 0x0248_1893_25c8_1946)
+        answer6.record(owner: 12, type: .aaaa, data: site6.bytes)
+        let datagram6 = PacketBuilder.udp(
+            sourcePort: 53,
+            destinationPort: 40003,
+            payload: answer6.bytes,
+            source: resolver6,
+            destination: client6
+        )
+        for fragment in PacketBuilder.ipv6Fragments(
+            source: resolver6,
+            destination: client6,
+            nextHeader: 17,
+            fragmentable: datagram6,
+            sizes: [32]
+        ).reversed() {
+            emit(fragment)
+        }
+        // Two IPv4 fragments covering the same first 16 bytes.
+        let overlapping = PacketBuilder.udp(
+            sourcePort: 53,
+            destinationPort: 40004,
+            payload: Array(repeating: 0x41, count: 40),
+            source: resolver,
+            destination: client
+        )
+        let first = PacketBuilder.ipv4Fragments(
+            source: resolver,
+            destination: client,
+            protocolNumber: 17,
+            ipPayload: overlapping,
+            sizes: [16],
+            identification: 0x0bad
+        )
+        emit(first[0])
+        emit(first[0])
         try dumper.flush()
     }
 
@@ -157,6 +217,13 @@ struct AnalyzeCommandTests {
 
         let kinds = objects.compactMap { $0["kind"] as? String }
         #expect(kinds.contains("filter_leak"), "\(lines)")
+        // The IPv6 answer was put back together from its fragments and judged like any other.
+        #expect(
+            objects.contains {
+                $0["kind"] as? String == "filter_leak" && $0["subject"] as? String == "v6.casino.example"
+            },
+            "\(lines)"
+        )
         #expect(kinds.contains("bypass_doh"), "\(lines)")
         let leak = try #require(objects.first { $0["kind"] as? String == "filter_leak" })
         // Clients are pseudonymised unless the school keeps addresses.
@@ -171,8 +238,13 @@ struct AnalyzeCommandTests {
         try Self.writeCapture(to: directory + "/a.pcap")
         let (lines, status) = try await Self.run(["analyze", directory + "/a.pcap"])
         #expect(status == 0)
-        #expect(lines.contains("names: 3 (dns 1, tls 1, quic 0, http 1); 3 distinct"), "\(lines)")
+        #expect(lines.contains("names: 4 (dns 2, tls 1, quic 0, http 1); 4 distinct"), "\(lines)")
         #expect(lines.contains { $0.hasPrefix("undecodable packets: 0") })
+        // Held: the two IPv6 fragments and the first IPv4 one; its copy overlaps and is refused.
+        #expect(
+            lines.contains("IP fragments: 3 held, 1 datagrams reassembled, 1 dropped (overlap 1)"),
+            "\(lines)"
+        )
     }
 
     @Test func unreadableCapturesGiveAClearErrorAndStatus1() async throws {

@@ -4,6 +4,7 @@ import NetwardenCore
 import NetwardenFiltering
 import NetwardenInspection
 import NetwardenPlatform
+import NetwardenProtocols
 import ServiceLifecycle
 import Synchronization
 
@@ -359,6 +360,16 @@ final class CaptureShared: Sendable {
             add("netwarden_inspection_flows_evicted_total", engine.flowsEvictedCapacity, [("reason", "capacity")])
             add("netwarden_inspection_flows_evicted_total", engine.flowsEvictedIdle, [("reason", "idle")])
             add("netwarden_inspection_undecodable_packets_total", engine.decodeFailures.total)
+            // Fragments: a flood of them, or overlaps (an evasion trick), shows up here.
+            add("netwarden_inspection_fragments_total", engine.fragmentsHeld)
+            add("netwarden_inspection_datagrams_reassembled_total", engine.datagramsReassembled)
+            for reason in IPReassembler.DropReason.allCases {
+                add(
+                    "netwarden_inspection_fragment_drops_total",
+                    engine.fragmentDropsByReason[reason, default: 0],
+                    [("reason", reason.name)]
+                )
+            }
             for (proto, count) in [
                 ("dns", engine.malformedDNS), ("tls", engine.malformedTLS), ("quic", engine.malformedQUIC),
                 ("http", engine.malformedHTTP),

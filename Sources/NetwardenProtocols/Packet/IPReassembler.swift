@@ -344,7 +344,3 @@ public struct IPReassembler {
         return .dropped(reason)
     }
 }
-
-/// The name this type had while it handled IPv4 only.
-@available(*, deprecated, renamed: "IPReassembler")
-public typealias IPv4Reassembler = IPReassembler
