@@ -31,11 +31,13 @@ public final class CategoryMatcher: @unchecked Sendable {
     /// Which categories are `must_block`.
     public let mustBlock: CategoryMask
 
-    private let arena: UnsafeMutableRawBufferPointer
-    private let table: DomainTable
+    private let blocks: DomainBlocks
     /// Internal so tests can find names it passes by mistake.
     let filter: SuffixFilter
     private let sets: [CategoryMask]
+    /// Always 0, but read from memory: the compare stage ANDs the words `DomainBlocks.touch`
+    /// read with it, so the optimiser cannot drop those reads as unused.
+    private let touchedMask: UInt64
 
     /// A matcher with no domains.
     public convenience init(categories: [FilterCategory] = []) throws(CategoryMatcherError) {
@@ -47,11 +49,13 @@ public final class CategoryMatcher: @unchecked Sendable {
         )
     }
 
+    /// `bucketCount` is for tests, which force many names into one bucket.
     init(
         building records: [UInt8],
         entries: Int,
         sets initialSets: [CategoryMask],
-        categories: [FilterCategory]
+        categories: [FilterCategory],
+        bucketCount: Int? = nil
     )
         throws(CategoryMatcherError)
     {
@@ -66,94 +70,44 @@ public final class CategoryMatcher: @unchecked Sendable {
         var setIDs: [CategoryMask: UInt16] = [:]
         for (id, set) in sets.enumerated() { setIDs[set] = UInt16(id) }
 
-        let table = DomainTable(entries: entries)
         let filter = SuffixFilter(entries: entries)
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, records.count), alignment: 8)
-        records.withUnsafeBytes { arena.copyMemory(from: $0) }
-
-        // Insert every record; a record equal to one already in the table merges its category
-        // set into that one and is marked dead (set id 0xFFFF) for the compaction below.
-        var duplicates = 0
-        var deadBytes = 0
-        var offset = 0
-        var failure: CategoryMatcherError?
-        while offset < records.count {
-            let length = Int(arena[offset])
-            let name = UnsafeRawBufferPointer(rebasing: arena[(offset + 3)..<(offset + 3 + length)])
-            let hash = NameHash.of(name)
-            filter.insert(hash)
-            let existing = table.insert(hash, offset: offset) { candidate in
-                Int(arena[candidate]) == length && Self.equal(arena, candidate + 3, name, 0, length)
+        // A name in two lists gets the union of their sets, numbered on first use.
+        let blocks = records.withUnsafeBytes { records in
+            DomainBlocks(records: records, entries: entries, bucketCount: bucketCount, filter: filter) {
+                kept,
+                duplicate in
+                let merged = sets[Int(kept)].union(sets[Int(duplicate)])
+                if let id = setIDs[merged] { return id }
+                // 0xFFFF stays unused, as the limit has always been 65,535.
+                guard sets.count < 0xFFFF else { return nil }
+                setIDs[merged] = UInt16(sets.count)
+                sets.append(merged)
+                return UInt16(sets.count - 1)
             }
-            if let existing {
-                let merged = sets[Int(Self.setID(arena, existing))].union(sets[Int(Self.setID(arena, offset))])
-                if let id = setIDs[merged] {
-                    Self.setSetID(arena, existing, id)
-                } else if sets.count < 0xFFFF {
-                    setIDs[merged] = UInt16(sets.count)
-                    Self.setSetID(arena, existing, UInt16(sets.count))
-                    sets.append(merged)
-                } else {
-                    failure = CategoryMatcherError(
-                        .tooManyCategoryCombinations,
-                        "more than 65,535 distinct combinations of categories; merge some categories"
-                    )
-                    break
-                }
-                Self.setSetID(arena, offset, 0xFFFF)
-                duplicates += 1
-                deadBytes += 3 + length
-            }
-            offset += 3 + length
         }
-        if let failure {
-            arena.deallocate()
-            table.deallocate()
+        guard let blocks else {
             filter.deallocate()
-            throw failure
+            throw CategoryMatcherError(
+                .tooManyCategoryCombinations,
+                "more than 65,535 distinct combinations of categories; merge some categories"
+            )
         }
-
         self.sets = sets
-        self.domainCount = entries - duplicates
-        self.duplicatesMerged = duplicates
-        self.table = table
+        self.domainCount = blocks.count
+        self.duplicatesMerged = entries - blocks.count
+        self.blocks = blocks
         self.filter = filter
-        guard deadBytes > 0 else {
-            self.arena = arena
-            return
-        }
-        // Dead records would count against bytes per domain for the matcher's whole life, so
-        // squeeze them out and re-insert (a second pass only when there were duplicates).
-        let compact = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, records.count - deadBytes), alignment: 8)
-        var write = 0
-        offset = 0
-        table.clear()
-        while offset < records.count {
-            let length = Int(arena[offset])
-            if Self.setID(arena, offset) != 0xFFFF {
-                compact.baseAddress!.advanced(by: write).copyMemory(
-                    from: arena.baseAddress!.advanced(by: offset),
-                    byteCount: 3 + length
-                )
-                let name = UnsafeRawBufferPointer(rebasing: compact[(write + 3)..<(write + 3 + length)])
-                _ = table.insert(NameHash.of(name), offset: write) { _ in false }
-                write += 3 + length
-            }
-            offset += 3 + length
-        }
-        arena.deallocate()
-        self.arena = compact
+        self.touchedMask = UInt64(truncatingIfNeeded: blocks.arenaBytes) >> 63
     }
 
     deinit {
-        arena.deallocate()
-        table.deallocate()
+        blocks.deallocate()
         filter.deallocate()
     }
 
-    /// Bytes held for the domains: arena, hash table, first-stage filter and category sets.
+    /// Bytes held for the domains: blocks and their index, first-stage filter and category sets.
     public var memoryBytes: Int {
-        arena.count + table.byteCount + filter.byteCount + sets.count * MemoryLayout<CategoryMask>.stride
+        blocks.byteCount + filter.byteCount + sets.count * MemoryLayout<CategoryMask>.stride
     }
 
     /// The categories of a name given as UTF-8 bytes (any case; one trailing dot ignored).
@@ -245,20 +199,23 @@ public final class CategoryMatcher: @unchecked Sendable {
         }
     }
 
+    /// The filter word is loaded and tested here, its verdict kept as the key (`filtered` or
+    /// the bucket and tag) without a branch: branching on it would mispredict often.
     @inline(__always)
     private func probe(_ hash: UInt64, start: Int, end: Int, name: Int) -> SuffixProbe {
         let finalHash = NameHash.finalized(hash)
+        let ruledOut: UInt32 = SuffixFilter.mayContain(finalHash, word: filter.load(finalHash)) ? 0 : .max
         return SuffixProbe(
-            hash: finalHash,
-            loaded: filter.load(finalHash),
+            loaded: 0,
+            key: blocks.key(finalHash) | ruledOut,
             name: UInt16(truncatingIfNeeded: name),
             start: UInt8(truncatingIfNeeded: start),
             length: UInt8(truncatingIfNeeded: end - start)
         )
     }
 
-    /// Takes the waiting probes through the filter, the table and the arena, a stage at a time
-    /// over all of them, dropping each as soon as it is known not to be listed.
+    /// Takes the waiting probes through the index, the block lines and the compare, a stage at
+    /// a time over all of them, after dropping those the filter ruled out.
     private func resolve(
         _ probes: UnsafeMutablePointer<SuffixProbe>,
         _ count: Int,
@@ -269,75 +226,30 @@ public final class CategoryMatcher: @unchecked Sendable {
         var kept = 0
         for index in 0..<count {
             var probe = probes[index]
-            guard SuffixFilter.mayContain(probe.hash, word: probe.loaded) else { continue }
-            probe.loaded = table.touch(table.home(probe.hash))
+            guard probe.key != SuffixProbe.filtered else { continue }
+            probe.loaded = blocks.bounds(probe.key)
             probes[kept] = probe
             kept += 1
         }
-        var candidates = 0
         for index in 0..<kept {
-            var probe = probes[index]
-            let bucket = table.home(probe.hash)
-            let slot = table.firstCandidate(probe.hash, in: bucket, lowTags: probe.loaded)
-            if slot == DomainTable.absent { continue }
-            if slot == DomainTable.searchOn {
-                probe.loaded = SuffixProbe.searchOn
-            } else {
-                let offset = table.offset(in: bucket, slot: slot)
-                probe.loaded = UInt64(offset) | UInt64(arena[offset]) << 32
-            }
-            probes[candidates] = probe
-            candidates += 1
+            probes[index].loaded = blocks.touch(probes[index].loaded)
         }
-        for index in 0..<candidates {
+        for index in 0..<kept {
             let probe = probes[index]
             let name = names[first + Int(probe.name)]
-            let start = Int(probe.start)
             let length = Int(probe.length)
-            var found: Int?
-            let offset = Int(truncatingIfNeeded: probe.loaded & 0xFFFF_FFFF)
-            if probe.loaded != SuffixProbe.searchOn, Int(probe.loaded >> 32) == length,
-                Self.equal(arena, offset + 3, name, start, length)
-            {
-                found = offset
-            } else {
-                // Another entry shares the tag, or the home bucket is full: search properly.
-                found = table.find(probe.hash) { offset in
-                    Int(arena[offset]) == length && Self.equal(arena, offset + 3, name, start, length)
-                }
-            }
-            if let found {
+            let start = Int(truncatingIfNeeded: probe.loaded & 0xFFFF_FFFF | probe.loaded >> 32 & touchedMask)
+            let setID = blocks.setID(
+                of: name.baseAddress! + Int(probe.start),
+                length: length,
+                tag: UInt8(truncatingIfNeeded: probe.key),
+                blockAt: start
+            )
+            if setID >= 0 {
                 let result = results + first + Int(probe.name)
-                result.pointee.categories = result.pointee.categories.union(sets[Int(Self.setID(arena, found))])
+                result.pointee.categories = result.pointee.categories.union(sets[setID])
                 result.pointee.listedLength = max(result.pointee.listedLength, length)
             }
         }
-    }
-
-    @inline(__always)
-    private static func setID(_ arena: UnsafeMutableRawBufferPointer, _ offset: Int) -> UInt16 {
-        UInt16(arena[offset + 1]) | UInt16(arena[offset + 2]) << 8
-    }
-
-    private static func setSetID(_ arena: UnsafeMutableRawBufferPointer, _ offset: Int, _ id: UInt16) {
-        arena[offset + 1] = UInt8(truncatingIfNeeded: id)
-        arena[offset + 2] = UInt8(truncatingIfNeeded: id >> 8)
-    }
-
-    /// Stored bytes are lowercase; the query may not be.
-    @inline(__always)
-    private static func equal(
-        _ arena: UnsafeMutableRawBufferPointer,
-        _ offset: Int,
-        _ name: UnsafeRawBufferPointer,
-        _ start: Int,
-        _ length: Int
-    ) -> Bool {
-        var index = 0
-        while index < length {
-            if arena[offset + index] != NameHash.lower(name[start + index]) { return false }
-            index += 1
-        }
-        return true
     }
 }
