@@ -152,7 +152,9 @@ import Testing
             "hit.example", "", "miss.example", ".", "www.HIT.example.", "localhost", long, long + ".", "x" + long,
             "ab.cd", String(repeating: "a", count: 300), "sub.ab.cd",
         ]
-        let listed = ["hit.example": CategoryMask(index: 0), long: CategoryMask(index: 0), "ab.cd": CategoryMask(index: 1)]
+        let listed = [
+            "hit.example": CategoryMask(index: 0), long: CategoryMask(index: 0), "ab.cd": CategoryMask(index: 1),
+        ]
         let results = Self.batch(matcher, names)
         for (index, name) in names.enumerated() {
             #expect(results[index] == Self.expected(name, listed), "\(name)")
@@ -186,7 +188,9 @@ import Testing
         let all = Array(listed.keys)
         var queries: [String] = []
         for _ in 0..<4_000 {
-            var query = random.below(2) == 0 ? name(1 + random.below(2)) + "." + all[random.below(all.count)] : name(2 + random.below(3))
+            var query =
+                random.below(2) == 0
+                ? name(1 + random.below(2)) + "." + all[random.below(all.count)] : name(2 + random.below(3))
             if random.below(4) == 0 { query = query.uppercased() }
             queries.append(query)
         }

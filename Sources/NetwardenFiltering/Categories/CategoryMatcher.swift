@@ -73,10 +73,8 @@ public final class CategoryMatcher: @unchecked Sendable {
         let filter = SuffixFilter(entries: entries)
         // A name in two lists gets the union of their sets, numbered on first use.
         let blocks = records.withUnsafeBytes { records in
-            DomainBlocks(records: records, entries: entries, bucketCount: bucketCount, filter: filter) {
-                kept,
-                duplicate in
-                let merged = sets[Int(kept)].union(sets[Int(duplicate)])
+            DomainBlocks(records: records, entries: entries, bucketCount: bucketCount, filter: filter) { first, again in
+                let merged = sets[Int(first)].union(sets[Int(again)])
                 if let id = setIDs[merged] { return id }
                 // 0xFFFF stays unused, as the limit has always been 65,535.
                 guard sets.count < 0xFFFF else { return nil }

@@ -96,7 +96,8 @@ struct DomainBlocks {
         let lengths = tags + count
         let pattern = UInt64(tag) &* 0x0101_0101_0101_0101
         let low = Self.zeroBytes(tags.loadUnaligned(as: UInt64.self) ^ pattern) & Self.firstBytes(count)
-        let high = Self.zeroBytes(tags.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ pattern)
+        let high =
+            Self.zeroBytes(tags.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ pattern)
             & Self.firstBytes(count - 8)
         var matches = Self.gather(low) | Self.gather(high) << 8
         while matches != 0 {
@@ -105,7 +106,9 @@ struct DomainBlocks {
             guard Int(lengths.load(fromByteOffset: entry, as: UInt8.self)) == length else { continue }
             let before =
                 Self.sumOfBytes(lengths.loadUnaligned(as: UInt64.self) & Self.firstBytes(entry))
-                + Self.sumOfBytes(lengths.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & Self.firstBytes(entry - 8))
+                + Self.sumOfBytes(
+                    lengths.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & Self.firstBytes(entry - 8)
+                )
             if Self.equal(lengths + 3 * count + before, query, length) {
                 return Int((lengths + count).loadUnaligned(fromByteOffset: 2 * entry, as: UInt16.self))
             }
@@ -114,8 +117,7 @@ struct DomainBlocks {
     }
 
     /// `setID` for a block of more than 16 entries, eight tags at a time.
-    static func setID(of query: UnsafeRawPointer, length: Int, tag: UInt8, inLongBlock block: UnsafeRawPointer) -> Int
-    {
+    static func setID(of query: UnsafeRawPointer, length: Int, tag: UInt8, inLongBlock block: UnsafeRawPointer) -> Int {
         var count = Int(block.load(as: UInt8.self))
         var tags = block + 1
         if count == Int(Self.escapedCount) {
