@@ -212,7 +212,7 @@ import Testing
                 let shift = UInt64(8 * position)
                 let word = UInt64(byte) << shift | 0x4141_4141_4141_4141 & ~(0xFF << shift)
                 let expected = UInt64(NameHash.lower(UInt8(byte))) << shift | 0x6161_6161_6161_6161 & ~(0xFF << shift)
-                #expect(DomainBlocks.lower(word) == expected, "byte \(byte) at \(position)")
+                #expect(NameHash.lower(word) == expected, "byte \(byte) at \(position)")
             }
         }
         #expect(DomainBlocks.firstBytes(-3) == 0 && DomainBlocks.firstBytes(0) == 0)

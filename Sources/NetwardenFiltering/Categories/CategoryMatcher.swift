@@ -162,34 +162,17 @@ public final class CategoryMatcher: @unchecked Sendable {
                     count = 0
                     first = index
                 }
-                var hash = NameHash.seed
-                var position = end
-                var sawDot = false
                 // Single labels are never looked up: the builder refuses them, so they cannot match.
-                while position > 0 {
-                    position -= 1
-                    let byte = name[position]
-                    if byte == UInt8(ascii: ".") {
-                        if sawDot, position + 1 < end {
-                            if count == SuffixProbe.capacity {
-                                resolve(probes, count, names, first, results)
-                                count = 0
-                                first = index
-                            }
-                            probes[count] = probe(hash, start: position + 1, end: end, name: index - first)
-                            count += 1
-                        }
-                        sawDot = true
-                    }
-                    hash = NameHash.step(hash, byte)
-                }
-                if sawDot {
+                var labels = 0
+                NameHash.forEachSuffix(name, end: end) { hash, start in
+                    labels += 1
+                    guard labels > 1 else { return }
                     if count == SuffixProbe.capacity {
                         resolve(probes, count, names, first, results)
                         count = 0
                         first = index
                     }
-                    probes[count] = probe(hash, start: 0, end: end, name: index - first)
+                    probes[count] = probe(hash, start: start, end: end, name: index - first)
                     count += 1
                 }
             }

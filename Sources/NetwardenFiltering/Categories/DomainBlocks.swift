@@ -95,9 +95,9 @@ struct DomainBlocks {
         let tags = block + 1
         let lengths = tags + count
         let pattern = UInt64(tag) &* 0x0101_0101_0101_0101
-        let low = Self.zeroBytes(tags.loadUnaligned(as: UInt64.self) ^ pattern) & Self.firstBytes(count)
+        let low = NameHash.zeroBytes(tags.loadUnaligned(as: UInt64.self) ^ pattern) & Self.firstBytes(count)
         let high =
-            Self.zeroBytes(tags.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ pattern)
+            NameHash.zeroBytes(tags.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ pattern)
             & Self.firstBytes(count - 8)
         var matches = Self.gather(low) | Self.gather(high) << 8
         while matches != 0 {
@@ -128,7 +128,7 @@ struct DomainBlocks {
         let pattern = UInt64(tag) &* 0x0101_0101_0101_0101
         var group = 0
         while group < count {
-            var matches = zeroBytes(tags.loadUnaligned(fromByteOffset: group, as: UInt64.self) ^ pattern)
+            var matches = NameHash.zeroBytes(tags.loadUnaligned(fromByteOffset: group, as: UInt64.self) ^ pattern)
             matches &= firstBytes(count - group)
             while matches != 0 {
                 let entry = group + matches.trailingZeroBitCount >> 3
@@ -163,13 +163,6 @@ struct DomainBlocks {
         (word >> 7 &* 0x0102_0408_1020_4080) >> 56
     }
 
-    /// The high bit of each byte of `word` that is zero, and no other bit (exact for every byte,
-    /// unlike the borrow-based test, so later bytes can be trusted too).
-    @inline(__always)
-    static func zeroBytes(_ word: UInt64) -> UInt64 {
-        ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
-    }
-
     /// The sum of the eight bytes of `word` (lengths of entries before the one wanted).
     @inline(__always)
     static func sumOfBytes(_ word: UInt64) -> Int {
@@ -193,7 +186,7 @@ struct DomainBlocks {
         var offset = 0
         while offset < length - 8 {
             if name.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                != lower(query.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                != NameHash.lower(query.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             {
                 return false
             }
@@ -201,17 +194,6 @@ struct DomainBlocks {
         }
         // The last eight bytes, overlapping the ones already compared: no byte loop for the tail.
         return name.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-            == lower(query.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
-    }
-
-    /// `NameHash.lower` on eight bytes at once: `A`...`Z` get bit 5, every other byte (bytes of
-    /// 0x80 and up included) is left alone.
-    @inline(__always)
-    static func lower(_ word: UInt64) -> UInt64 {
-        let low = word & 0x7F7F_7F7F_7F7F_7F7F
-        let atLeastA = low &+ 0x3F3F_3F3F_3F3F_3F3F  // high bit set where low >= 0x41
-        let pastZ = low &+ 0x2525_2525_2525_2525  // high bit set where low >= 0x5B
-        let upper = atLeastA & ~pastZ & ~word & 0x8080_8080_8080_8080
-        return word | upper >> 2
+            == NameHash.lower(query.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
     }
 }
