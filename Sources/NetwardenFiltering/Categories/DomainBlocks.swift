@@ -13,9 +13,10 @@
 /// almost always on one 4 KiB page. The index adds 4 bytes a bucket (0.5 bytes a domain) and
 /// stays in the last-level cache.
 struct DomainBlocks {
-    /// 8 was faster than 6 and 12 on 5 M domains (see `CategoryMatcher`).
+    /// 8 did 5 to 8 % more batched lookups on 5 M domains than 6 or 12, single lookups the same.
     static let domainsPerBucket = 8
-    /// How many cache lines of a block `touch` loads ahead; names past them are read when compared.
+    /// How many cache lines of a block `touch` loads ahead; names past them are read when
+    /// compared. An average block (about 190 bytes) spans 4; 3 and 5 measured the same.
     static let linesTouched = 4
     /// A bucket's number goes in the high 24 bits of a probe's key, above the tag.
     static let maximumBucketCount = 0xFF_FFFF
