@@ -5,6 +5,11 @@
 // one core. The lists are synthesised deterministically (same seed, same names) in the shapes
 // of UT1: three category files of one domain per line, a few percent of names in two of them,
 // a fifth with a `www.`-style subdomain of their own.
+//
+// The lookup rates swing by half from run to run on a shared virtual machine (other guests'
+// memory traffic), so compare builds by running them alternately several times, each with its
+// own TMPDIR, and take medians; CPU time per thread is printed next to wall time for the same
+// reason. The last measured numbers are in the doc comment on `CategoryMatcher`.
 import Glibc
 import NetwardenFiltering
 
@@ -148,7 +153,7 @@ print(
     "load: \(fixed(2, seconds(loadTime))) s for \(matcher.domainCount) domains (\(matcher.duplicatesMerged) duplicates merged)"
 )
 print(
-    "memory: \(matcher.memoryBytes) bytes = \(fixed(1, Double(matcher.memoryBytes) / Double(matcher.domainCount))) bytes/domain (arena + bucket table + filter + category sets)"
+    "memory: \(matcher.memoryBytes) bytes = \(fixed(1, Double(matcher.memoryBytes) / Double(matcher.domainCount))) bytes/domain (blocks + index + filter + category sets)"
 )
 // Measured with the list text (allocated before rssBefore) still held, so the delta is the
 // matcher alone once the builder's arena has been freed.

@@ -46,17 +46,4 @@ import Testing
             #expect(matcher.match("www." + name).isEmpty, "www.\(name)")
         }
     }
-
-    @Test func fullBucketsSendTheSearchOn() {
-        // Two buckets; every hash below has home bucket 0, so the 13th entry overflows into 1.
-        let table = DomainTable(entries: 12)
-        defer { table.deallocate() }
-        let hashes = (1...20).map { UInt64($0) }
-        for (index, hash) in hashes.enumerated() { _ = table.insert(hash, offset: index) { _ in false } }
-        let lowTags = table.touch(0)
-        #expect(table.firstCandidate(hashes[3], in: 0, lowTags: lowTags) == 3)
-        #expect(table.firstCandidate(hashes[15], in: 0, lowTags: lowTags) == DomainTable.searchOn)
-        #expect(table.find(hashes[15]) { $0 == 15 } == 15)
-        #expect(table.firstCandidate(99, in: 1, lowTags: table.touch(1)) == DomainTable.absent)
-    }
 }

@@ -4,9 +4,9 @@
 /// caller swaps the reference (`ReloadableCategoryMatcher`), so lookups never see a gap or a half
 /// loaded list.
 ///
-/// Entries go straight into the arena the matcher will use, in the matcher's record format
-/// (`length`, category-set id as two little-endian bytes, the lowercase name): a load of five
-/// million names makes no per-name allocation and no second copy of the text.
+/// Entries go straight into one flat arena of records (`length`, category-set id as two
+/// little-endian bytes, the lowercase name), which the matcher sorts into its blocks: a load of
+/// five million names makes no per-name allocation.
 public struct CategoryMatcherBuilder {
     public let categories: [FilterCategory]
     var arena: [UInt8] = []
@@ -78,7 +78,18 @@ public struct CategoryMatcherBuilder {
 
     /// Builds the matcher; the builder is used up.
     public consuming func build() throws(CategoryMatcherError) -> CategoryMatcher {
-        try CategoryMatcher(building: arena, entries: entryCount, sets: sets, categories: categories)
+        try build(bucketCount: nil)
+    }
+
+    /// `build()` with a forced number of buckets, for tests that need many names in one block.
+    consuming func build(bucketCount: Int?) throws(CategoryMatcherError) -> CategoryMatcher {
+        try CategoryMatcher(
+            building: arena,
+            entries: entryCount,
+            sets: sets,
+            categories: categories,
+            bucketCount: bucketCount
+        )
     }
 
     /// Validates and lowercases one name, writing it as an arena record; nothing is written when

@@ -3,13 +3,13 @@
 ///
 /// Most suffixes a lookup probes are not listed (`co.uk`, `www.example.com` when only
 /// `example.com` is, and every suffix of an unlisted name). Asking this filter first answers
-/// those from one 64-bit word in cache instead of a bucket of the 30 MB table in memory; only
-/// the few percent it passes by mistake reach the table, which decides exactly, so a false
-/// positive costs time and never changes an answer.
+/// those from one 64-bit word in cache instead of a block of names in memory; only the few
+/// percent it passes by mistake reach the blocks, which decide exactly, so a false positive costs
+/// time and never changes an answer.
 ///
 /// A key sets `bitsPerKey`' worth of filter (one byte at 8 bits) and `hashBits` bits in a
 /// single word, so a probe is one load and one compare. A key's word comes from the hash's high
-/// bits and its bits from its middle bits, which the table's tag (the low byte) does not use.
+/// bits and its bits from its middle bits, which the blocks' tag (the low byte) does not use.
 struct SuffixFilter {
     static let bitsPerKey = 8
     static let hashBits = 4
