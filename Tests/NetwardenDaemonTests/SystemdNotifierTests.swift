@@ -168,7 +168,10 @@ import Testing
         #expect(notifier.failureCount == 1)
     }
 
-    @Test func aManagerThatStopsReadingNeverBlocksTheDaemon() throws {
+    /// A blocking send would hang the loop: the time limit catches that, and EAGAIN shows the
+    /// sends were refused rather than queued.
+    @Test(.timeLimit(.minutes(1)))
+    func aManagerThatStopsReadingNeverBlocksTheDaemon() throws {
         let listener = try NotifySocketListener.path()
         defer { listener.close() }
         let path = listener.notifySocket + ".full"
@@ -179,10 +182,8 @@ import Testing
         }
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": path])
 
-        let start = ContinuousClock.now
         for index in 0..<5000 { notifier.status("round \(index)") }
 
-        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(notifier.failureCount > 0)
         #expect(notifier.lastFailure?.errno == EAGAIN)
     }

@@ -27,13 +27,12 @@ private typealias School = LabTopology.School
     @Test(.timeLimit(.minutes(1)))
     func timeoutKillsTheWholeProcessGroup() async throws {
         let marker = NSTemporaryDirectory() + "/netwarden-lab-test-\(UUID().uuidString)"
-        let started = ContinuousClock.now
-        // The grandchild would touch the marker after 2 s if the group survived the timeout.
+        // The grandchild would touch the marker after 2 s if the group survived the timeout, and
+        // an unkilled `sleep 300` would outlast the test's time limit.
         let error = await #expect(throws: CommandError.self) {
-            try await Command(["sh", "-c", "(sleep 2; touch \(marker)) & sleep 30"], timeout: .milliseconds(300)).run()
+            try await Command(["sh", "-c", "(sleep 2; touch \(marker)) & sleep 300"], timeout: .milliseconds(300)).run()
         }
         #expect(error?.code == .timedOut)
-        #expect(ContinuousClock.now - started < .seconds(5))
         try await Task.sleep(for: .seconds(3))
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
