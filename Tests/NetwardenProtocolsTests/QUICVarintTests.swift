@@ -34,3 +34,29 @@ import Testing
         #expect(read([0x00]) { $0.readQUICLength() }.0 == 0)
     }
 }
+
+/// The frame scan over the shapes padding takes: runs of every length around the 8-byte steps
+/// the scan skips them in, between, before and after CRYPTO frames.
+@Suite struct QUICCryptoFrameScanTests {
+    @Test(arguments: [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000])
+    func paddingRunsOfAnyLengthAreSkippedExactly(run: Int) {
+        // PADDING run, CRYPTO(offset 0, "ab"), PING, PADDING run, CRYPTO(offset 2, "c"), PADDING run.
+        let padding = [UInt8](repeating: 0, count: run)
+        let payload =
+            padding + [0x06, 0x00, 0x02, 0x61, 0x62] + [0x01] + padding + [0x06, 0x02, 0x01, 0x63] + padding
+        var frames: [(UInt64, [UInt8])] = []
+        let end = payload.withUnsafeBytes { raw in
+            QUICCryptoFrames.scan(raw) { frames.append(($0, Array($1))) }
+        }
+        #expect(end == .endOfPayload)
+        #expect(frames.map(\.0) == [0, 2])
+        #expect(frames.map(\.1) == [[0x61, 0x62], [0x63]])
+    }
+
+    @Test func aNonZeroByteInsidePaddingIsTheNextFrame() {
+        // 12 zero bytes, then CONNECTION_CLOSE (0x1c): the scan stops there, not past it.
+        let payload = [UInt8](repeating: 0, count: 12) + [0x1c] + [UInt8](repeating: 0, count: 20)
+        let end = payload.withUnsafeBytes { QUICCryptoFrames.scan($0) { _, _ in } }
+        #expect(end == .stoppedAtFrame(type: 0x1c))
+    }
+}
