@@ -313,6 +313,11 @@ private func tcp6(_ payload: [UInt8], extensionHeaders: [PacketBuilder.IPv6Exten
 @Suite struct IPAddressTests {
     @Test func printsIPv4AndCanonicalIPv6() {
         #expect(IPAddress(ipv4: 0xc000_0201).description == "192.0.2.1")
+        // Every octet width and the extremes, checked against the obvious formatting.
+        for value: UInt32 in [0, 0xffff_ffff, 0x0a01_0203, 0x640a_0100, 0x0963_c7c8, 0x6400_0a09] {
+            let expected = "\(value >> 24).\(value >> 16 & 0xff).\(value >> 8 & 0xff).\(value & 0xff)"
+            #expect(IPAddress(ipv4: value).description == expected)
+        }
         let cases: [([UInt8], String)] = [
             ([0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [1], "2001:db8::1"),
             (Array(repeating: 0, count: 16), "::"),

@@ -117,7 +117,29 @@ extension IPAddress: CustomStringConvertible {
         }
     }
 
+    /// Written digit by digit into a stack buffer: every name `analyze` prints carries two
+    /// addresses, and string interpolation of four integers was a visible share of that.
     private static func dottedQuad(_ value: UInt32) -> String {
-        "\(value >> 24).\(value >> 16 & 0xff).\(value >> 8 & 0xff).\(value & 0xff)"
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buffer in
+            var count = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int(value >> UInt32(shift) & 0xff)
+                if octet >= 100 {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(octet / 100)
+                    count += 1
+                }
+                if octet >= 10 {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(octet / 10 % 10)
+                    count += 1
+                }
+                buffer[count] = UInt8(ascii: "0") + UInt8(octet % 10)
+                count += 1
+                if shift > 0 {
+                    buffer[count] = UInt8(ascii: ".")
+                    count += 1
+                }
+            }
+            return String(decoding: UnsafeMutableBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
     }
 }
