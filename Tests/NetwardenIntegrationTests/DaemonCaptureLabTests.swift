@@ -30,20 +30,26 @@ struct DaemonCaptureLabTests {
             #expect(leak.contains("subject=www.casino.example"))
             #expect(!leak.contains(School.clientIPv4), "client addresses are pseudonymised")
 
-            let events = state + "/outbox/events.jsonl"
-            let deadline = ContinuousClock.now + .seconds(10)
-            while ContinuousClock.now < deadline
-                && !((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("filter_leak")
-            {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            let text = (try? String(contentsOfFile: events, encoding: .utf8)) ?? ""
+            let text = try await Self.events(in: state, containing: "filter_leak", within: .seconds(10))
             #expect(text.contains(#""kind":"filter_leak""#) && text.contains(#""category":"gambling""#), "\(text)")
             #expect(FileManager.default.fileExists(atPath: state + "/pseudonym.key"))
 
             daemon.signal(SIGTERM)
             #expect(try await daemon.waitForExit(timeout: .seconds(10)).status == 0)
         }
+    }
+
+    /// The daemon's outbox/events.jsonl once it contains `text`, or as it is after `limit`.
+    static func events(in state: String, containing text: String, within limit: Duration) async throws -> String {
+        let path = state + "/outbox/events.jsonl"
+        let deadline = ContinuousClock.now + limit
+        var contents = ""
+        repeat {
+            contents = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if contents.contains(text) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        } while ContinuousClock.now < deadline
+        return contents
     }
 
     /// The daemon capturing on the gateway's LAN side with `casino.example` listed as must-block
@@ -108,14 +114,7 @@ struct DaemonCaptureLabTests {
                 ["dig", "+short", "+time=1", "+tries=1", "@\(School.serviceIPv4)", "www.casino.example"]
             )
             // Blocks are evidence, not alarms: they go to the outbox, not the journal.
-            let events = state + "/outbox/events.jsonl"
-            let deadline = ContinuousClock.now + .seconds(30)
-            while ContinuousClock.now < deadline
-                && !((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("filter_blocked")
-            {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            let text = (try? String(contentsOfFile: events, encoding: .utf8)) ?? ""
+            let text = try await Self.events(in: state, containing: "filter_blocked", within: .seconds(30))
             #expect(text.contains(#""kind":"filter_blocked""#), "\(text)")
             #expect(text.contains(#""subject":"www.casino.example""#) && text.contains(#""method":"dns_answer""#))
             daemon.signal(SIGTERM)

@@ -155,14 +155,8 @@ public struct CaptureService: Service {
                 var pipeline = PassivePipeline(engine: InspectionEngine(configuration: configuration), judge: judge)
                 var lastExpiry = MonotonicClock.nanoseconds()
                 var batch: [FilterEvent] = []
-                func betweenBatches() {
-                    // Once a second, busy or silent: idle expiry on the wall clock (a quiet link is
-                    // when flows go idle and unanswered names are judged), then counters and events
-                    // handed over.
-                    let now = MonotonicClock.nanoseconds()
-                    guard now - lastExpiry >= 1_000_000_000 else { return }
-                    lastExpiry = now
-                    pipeline.expire(now: Self.wallTime()) { batch.append($0) }
+                /// Counters and the events so far, handed to the async side.
+                func publish() {
                     shared.publish(
                         interface: interface,
                         capture: source.counters.snapshot,
@@ -170,6 +164,15 @@ public struct CaptureService: Service {
                         judge: pipeline.judge?.counters,
                         events: &batch
                     )
+                }
+                func betweenBatches() {
+                    // Once a second, busy or silent: idle expiry on the wall clock (a quiet link is
+                    // when flows go idle and unanswered names are judged), then a publish.
+                    let now = MonotonicClock.nanoseconds()
+                    guard now - lastExpiry >= 1_000_000_000 else { return }
+                    lastExpiry = now
+                    pipeline.expire(now: Self.wallTime()) { batch.append($0) }
+                    publish()
                 }
                 try source.run(until: stop, betweenBatches: betweenBatches) { packet in
                     pipeline.process(
@@ -181,13 +184,7 @@ public struct CaptureService: Service {
                     )
                 }
                 pipeline.finish(now: Self.wallTime()) { batch.append($0) }
-                shared.publish(
-                    interface: interface,
-                    capture: source.counters.snapshot,
-                    engine: pipeline.engine.statistics,
-                    judge: pipeline.judge?.counters,
-                    events: &batch
-                )
+                publish()
             }
         } catch {
             shared.note(failure: "\(interface): \(error)")
