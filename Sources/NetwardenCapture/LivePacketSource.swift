@@ -17,6 +17,11 @@ public final class LivePacketSource: PacketSource {
     /// What `pcap_activate` warned about (worth one log line at start).
     public var activationWarnings: [String] { handle.activationWarnings }
 
+    /// Most packets per `pcap_dispatch` call: enough to amortise the call (a few ring blocks'
+    /// worth at typical sizes), few enough that periodic work runs many times a second under
+    /// any load.
+    static let batchSize: Int32 = 4096
+
     /// Opens `interface` in the calling thread's network namespace and installs `filter`.
     public init(
         interface: String,
@@ -53,20 +58,26 @@ public final class LivePacketSource: PacketSource {
         defer { publish() }
 
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        var backlog = false
         while !stop.isStopped {
             poller.revents = 0
-            let ready = poll(&poller, 1, options.stopCheckIntervalMilliseconds)
+            // After a full batch the ring very likely holds more: look without waiting.
+            let ready = poll(&poller, 1, backlog ? 0 : options.stopCheckIntervalMilliseconds)
             if ready < 0 && errno != EINTR {
                 throw CaptureError(.readFailed, "poll: \(String(cString: strerror(errno)))", source: name)
             }
             // Dispatch even after a timeout: it costs one ring check, and a block the kernel
             // retired between poll's return and now is not left waiting for the next wake-up.
             // An interface that went away shows up here as a read error with libpcap's reason.
-            _ = try handle.dispatch { packet in
+            // Bounded: with -1, libpcap's TPACKET_V3 reader keeps taking blocks while any is
+            // ready, so on a saturated link it might never return and `betweenBatches` (expiry,
+            // events, metrics) and the stop flag would starve.
+            let outcome = try handle.dispatch(maxPackets: Self.batchSize) { packet in
                 snapshot.delivered &+= 1
                 if packet.isTruncated { snapshot.truncated &+= 1 }
                 body(packet)
             }
+            backlog = outcome == .delivered(Int(Self.batchSize))
             betweenBatches()
             let now = clock.now
             if now >= nextPublish {

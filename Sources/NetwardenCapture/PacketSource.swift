@@ -15,8 +15,9 @@ public protocol PacketSource: AnyObject {
     /// (checked between batches, and at least every stop-check interval for live sources), or
     /// reading fails. Each packet's bytes are valid only during its call.
     ///
-    /// `betweenBatches` runs on the same thread after every batch, and for a live source also
-    /// after every poll timeout, so at least once per stop-check interval on a silent link.
+    /// `betweenBatches` runs on the same thread after every batch (at most a few thousand
+    /// packets, so many times a second on a saturated link) and, for a live source, after every
+    /// poll timeout, so at least once per stop-check interval on a silent link.
     /// Periodic work (idle-flow expiry, publishing counters) belongs there rather than in `body`:
     /// in `body` it would stall whenever the link went quiet, which is exactly when flows go
     /// idle and their unanswered names should be reported.

@@ -85,8 +85,9 @@ public final class PcapHandle {
             return offlineHandle(raw, path: path, streamBuffer: nil)
         }
         guard let file = fopen(path, "rb") else {
-            let code: CaptureError.Code = errno == ENOENT ? .fileNotFound : .unreadableFile
-            throw CaptureError(code, "cannot read capture file: \(String(cString: strerror(errno)))", source: path)
+            let failure = errno
+            let code: CaptureError.Code = failure == ENOENT ? .fileNotFound : .unreadableFile
+            throw CaptureError(code, "cannot read capture file: \(String(cString: strerror(failure)))", source: path)
         }
         let streamBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Self.offlineStreamBufferBytes)
         setvbuf(file, streamBuffer, _IOFBF, Self.offlineStreamBufferBytes)
@@ -286,13 +287,26 @@ private final class DispatchContext {
         self.nanosecondsPerTick = nanosecondsPerTick
     }
 
+    /// Division rounding towards minus infinity, so a negative fraction borrows a second.
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let quotient = value / divisor
+        return value % divisor < 0 ? quotient - 1 : quotient
+    }
+
     @inline(__always)
     func deliver(_ header: UnsafePointer<pcap_pkthdr>, _ bytes: UnsafePointer<UInt8>) {
         let caplen = Int(header.pointee.caplen)
-        let time = PacketTime(
-            seconds: Int64(header.pointee.ts.tv_sec),
-            nanoseconds: Int32(truncatingIfNeeded: header.pointee.ts.tv_usec) &* nanosecondsPerTick
-        )
+        // Normalised to 0..<1e9 ns: libpcap does not range-check a file's fraction field, and a
+        // corrupt 1,500,000 µs must read as 1.5 s later, not be cut to its last nine digits.
+        let fraction = Int64(header.pointee.ts.tv_usec) * Int64(nanosecondsPerTick)
+        let seconds = Int64(header.pointee.ts.tv_sec)
+        let time =
+            (0..<1_000_000_000).contains(fraction)
+            ? PacketTime(seconds: seconds, nanoseconds: Int32(fraction))
+            : PacketTime(
+                seconds: seconds &+ Self.floorDivide(fraction, 1_000_000_000),
+                nanoseconds: Int32(fraction - Self.floorDivide(fraction, 1_000_000_000) * 1_000_000_000)
+            )
         body(
             CapturedPacket(
                 frame: UnsafeRawBufferPointer(start: bytes, count: caplen),

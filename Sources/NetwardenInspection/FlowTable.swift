@@ -4,10 +4,11 @@
 /// Everything is allocated once in `init` for `capacity` flows, so creating, finding and
 /// dropping flows never allocates. Records are initialised up to a high-water mark only as
 /// flows first need them: a 262k-flow table costs its page faults when the link is busy, not
-/// 40 MB and tens of milliseconds at start-up (which `netwarden analyze` of a small file felt). The index uses linear probing at a load factor of at most
-/// one half, with backward-shift deletion (no tombstones, so lookups never slow down as flows
-/// churn). Each slot holds the low 32 bits of the flow's hash next to its record number, so a
-/// probe rejects almost every non-matching slot without touching the record.
+/// 32 MiB and tens of milliseconds at start-up (which `netwarden analyze` of a small file felt).
+/// The index uses linear probing at a load factor of at most one half, with backward-shift
+/// deletion (no tombstones, so lookups never slow down as flows churn). Each slot holds the low
+/// 32 bits of the flow's hash next to its record number, so a probe rejects almost every
+/// non-matching slot without touching the record.
 ///
 /// Recency is tracked at one-second granularity: a packet moves its flow to the tail of its lane
 /// only when the second changes. A bulk flow therefore costs a store of its time per packet and

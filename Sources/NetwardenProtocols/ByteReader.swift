@@ -12,7 +12,9 @@
 public struct ByteReader {
     /// The whole input; `offset` indexes into it.
     public let bytes: UnsafeRawBufferPointer
-    /// Position of the next byte to read (settable only through reads, `skip` and `seek`).
+    /// Position of the next byte to read. Outside this module only reads, `skip` and `seek`
+    /// move it; `@usableFromInline` (for the inlinable reads) makes it internal, so code in
+    /// this module must keep to those too.
     @usableFromInline var position: Int
 
     public var offset: Int {

@@ -53,6 +53,21 @@ import Testing
         #expect(JSONWriter.escaped(#"a"b"#) == #""a\"b""#)
     }
 
+    @Test func timestampFractionsOutOfRangeCarryIntoTheSeconds() {
+        func text(_ seconds: Int64, _ nanoseconds: Int32) -> String {
+            var writer = JSONWriter()
+            writer.timestamp(seconds: seconds, nanoseconds: nanoseconds)
+            return writer.output
+        }
+        #expect(text(10, 1_500_000_000) == "11.500000000")
+        #expect(text(20, 2_000_000_000) == "22.000000000")
+        #expect(text(5, -250_000_000) == "4.750000000")
+        #expect(text(0, -500_000_000) == "-0.500000000")
+        #expect(text(-1, 500_000_000) == "-0.500000000")
+        #expect(text(-2, 0) == "-2.000000000")
+        #expect(text(-2, 999_999_999) == "-1.000000001")
+    }
+
     @Test func metricSamplesAreOneJSONLine() {
         let sample = MetricSample(
             name: "netwarden_link_up",

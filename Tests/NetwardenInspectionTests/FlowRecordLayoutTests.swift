@@ -11,6 +11,8 @@ import Testing
             ("key", \FlowRecord.key, MemoryLayout<FlowKey>.size),
             ("lane", \FlowRecord.lane, 1),
             ("phase", \FlowRecord.phase, 1),
+            ("isTCP", \FlowRecord.isTCP, 1),
+            ("inUse", \FlowRecord.inUse, 1),
             ("lastSeen", \FlowRecord.lastSeen, 8),
             ("listedSecond", \FlowRecord.listedSecond, 4),
             ("clientIsA", \FlowRecord.clientIsA, 1),

@@ -128,6 +128,37 @@ private func readAll(
         #expect(seenAtTicks == seenAtTicks.sorted())
     }
 
+    /// libpcap does not range-check a classic file's microsecond field; a corrupt 1,500,000 µs
+    /// must read as 1.5 s on, not lose its carry.
+    @Test func outOfRangeMicrosecondsCarryIntoTheSeconds() throws {
+        let path = temporaryPath(".pcap")
+        defer { unlink(path) }
+        var file: [UInt8] = []
+        func le32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { file += $0 } }
+        func le16(_ value: UInt16) { withUnsafeBytes(of: value.littleEndian) { file += $0 } }
+        le32(0xa1b2_c3d4)  // microsecond-precision pcap
+        le16(2)
+        le16(4)
+        le32(0)
+        le32(0)
+        le32(65_535)
+        le32(1)  // Ethernet
+        for (seconds, microseconds) in [(10, 1_500_000), (20, 999_999)] as [(UInt32, UInt32)] {
+            le32(seconds)
+            le32(microseconds)
+            le32(14)
+            le32(14)
+            file += [UInt8](repeating: 0xee, count: 14)
+        }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(file)))
+        let (read, _) = try readAll(path)
+        #expect(
+            read.map(\.time) == [
+                PacketTime(seconds: 11, nanoseconds: 500_000_000), PacketTime(seconds: 20, nanoseconds: 999_999_000),
+            ]
+        )
+    }
+
     @Test(.enabled(if: editcap.isInstalled, "needs \(editcap)"))
     func pcapngGivesTheSameFramesAsPcap() async throws {
         let path = temporaryPath(".pcap")

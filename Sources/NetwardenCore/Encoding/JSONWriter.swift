@@ -76,12 +76,27 @@ public struct JSONWriter {
     }
 
     /// A number from integer seconds and nanoseconds, exactly (`1700000000.000000123`): a Double
-    /// would round capture timestamps to a few hundred nanoseconds.
+    /// would round capture timestamps to a few hundred nanoseconds. Nanoseconds outside
+    /// `0..<1e9` carry into (or borrow from) the seconds, so the number is always the true time.
     public mutating func timestamp(seconds: Int64, nanoseconds: Int32) {
         separator()
+        var seconds = seconds
+        var fraction = Int64(nanoseconds)
+        seconds &+= fraction / 1_000_000_000
+        fraction %= 1_000_000_000
+        if fraction < 0 {
+            seconds &-= 1
+            fraction += 1_000_000_000
+        }
+        // A negative time with a fraction: -0.5 s is seconds -1 plus 0.5, printed as "-0.5".
+        if seconds < 0 && fraction > 0 {
+            bytes.append(UInt8(ascii: "-"))
+            seconds = -(seconds &+ 1)
+            fraction = 1_000_000_000 - fraction
+        }
         appendDecimal(seconds)
         bytes.append(UInt8(ascii: "."))
-        var digits = UInt32(clamping: max(0, nanoseconds))
+        var digits = UInt32(fraction)
         var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &scratch) { scratch in
             for index in stride(from: 8, through: 0, by: -1) {

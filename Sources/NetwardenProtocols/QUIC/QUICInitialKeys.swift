@@ -96,7 +96,9 @@ public struct QUICInitialKeys: Sendable {
     ) -> Result {
         var label = label
         return label.withUTF8 { label in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { info in
+            // 2 (length) + 1 + "tls13 " + label + 1 (context) + 1 (counter) must fit the buffer.
+            precondition(label.count <= 64 - 11, "HKDF label too long for the stack buffer")
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { info in
                 var count = 0
                 func append(_ byte: UInt8) {
                     info[count] = byte
