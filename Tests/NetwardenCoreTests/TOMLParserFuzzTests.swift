@@ -1,28 +1,17 @@
 import Foundation
 import NetwardenCore
+import NetwardenTestSupport
 import Testing
 
 /// Random damage to a real config must give errors, never a crash or a hang.
 @Suite struct TOMLParserFuzzTests {
-    /// A small deterministic generator (SplitMix64) so a failure replays exactly.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Bytes that matter to the grammar, so mutations reach deep paths instead of only UTF-8 errors.
     static let interesting: [UInt8] = Array("[]{}\"'=.,#\\\n\r\t 0_xe+-:uU".utf8) + [0x00, 0x7F, 0xC3, 0xA9, 0xFF]
 
     @Test func mutatedShippedFileNeverCrashes() {
         let shipped = Array(NetwardenConfigTests.shippedFile.utf8)
         #expect(!shipped.isEmpty)
-        var random = SplitMix64(state: 0x6E65_7477_6172_6465)
+        var random = SeededGenerator(seed: 0x6E65_7477_6172_6465)
         var rejected = 0
         for _ in 0..<3000 {
             var bytes = shipped
@@ -58,7 +47,7 @@ import Testing
     }
 
     @Test func randomBytesNeverCrash() {
-        var random = SplitMix64(state: 42)
+        var random = SeededGenerator(seed: 42)
         for _ in 0..<2000 {
             let bytes = (0..<Int.random(in: 0...200, using: &random)).map { _ in
                 Self.interesting.randomElement(using: &random)!

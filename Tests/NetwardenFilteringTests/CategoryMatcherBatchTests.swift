@@ -1,21 +1,11 @@
 import NetwardenFiltering
+import NetwardenTestSupport
 import Testing
 
 /// `match(batch:)` against single lookups and against a plain dictionary model of the suffix
 /// rule, on random lists and names (fixed seeds, so a failure repeats).
 @Suite struct CategoryMatcherBatchTests {
-    /// SplitMix64, seeded per test.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
+    typealias Random = SeededGenerator
 
     static let categories = [
         FilterCategory(name: "adult", policy: .mustBlock),
@@ -80,7 +70,7 @@ import Testing
 
     @Test(arguments: [1, 7, 64, 100_000])
     func batchesAnswerAsSingleLookupsAndTheSuffixRule(batchSize: Int) throws {
-        var random = Random(state: 2024)
+        var random = Random(seed: 2024)
         var builder = try CategoryMatcherBuilder(categories: Self.categories)
         var listed: [String: CategoryMask] = [:]
         var listedNames: [String] = []
@@ -144,4 +134,9 @@ import Testing
         }
         #expect(results == [CategoryMatch(listedLength: 7)])
     }
+}
+
+extension SeededGenerator {
+    /// A value in `0..<bound` (modulo bias is irrelevant for picking test names).
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

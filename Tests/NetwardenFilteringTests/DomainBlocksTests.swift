@@ -1,3 +1,4 @@
+import NetwardenTestSupport
 import Testing
 
 // @testable: the block layout is internal, and what it could get wrong (crowded buckets, escaped
@@ -170,7 +171,7 @@ import Testing
     /// hundreds of names, of tens, and of the usual size.
     @Test(arguments: [1, 7, 150, nil])
     func randomNamesAgreeWithANaiveModel(buckets: Int?) throws {
-        var random = CategoryMatcherBatchTests.Random(state: 77 + UInt64(buckets ?? 0))
+        var random = CategoryMatcherBatchTests.Random(seed: 77 + UInt64(buckets ?? 0))
         let labels = ["a", "bb", "ccc", "www", "shop", "mail", "x1", "longerlabel"]
         func name(_ count: Int) -> String {
             (0..<count).map { _ in labels[random.below(labels.count)] + String(random.below(9)) }.joined(separator: ".")

@@ -1,3 +1,4 @@
+import NetwardenTestSupport
 import Testing
 
 // @testable: the hash is internal; a lookup finds a listed parent only if the hash of a suffix
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func suffixHashesEqualTheHashesOfTheSuffixesAlone() {
-        var random = CategoryMatcherBatchTests.Random(state: 5)
+        var random = CategoryMatcherBatchTests.Random(seed: 5)
         let labels = ["a", "bc", "def", "sevenab", "eightabc", "ninebytes", "sixteen-bytes-ab", "x_1", "-"]
         for _ in 0..<2_000 {
             let name = (0..<(1 + random.below(5))).map { _ in labels[random.below(labels.count)] }

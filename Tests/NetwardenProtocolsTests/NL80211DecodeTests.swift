@@ -103,7 +103,7 @@ import Testing
         let originals = [
             NL80211Fixtures.interfaceDump(sequence: 1), NL80211Fixtures.accessPointStationDump(sequence: 1),
         ]
-        var generator = SplitMix64(seed: 80211)
+        var generator = SeededGenerator(seed: 80211)
         for _ in 0..<3000 {
             var bytes = originals[Int(generator.next() % 2)]
             for _ in 0...(generator.next() % 4) {

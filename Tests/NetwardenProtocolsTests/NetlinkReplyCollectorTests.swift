@@ -47,7 +47,7 @@ import Testing
                 return Array(dump[start..<end])
             }
         )
-        var generator = SplitMix64(seed: 0x5eed)
+        var generator = SeededGenerator(seed: 0x5eed)
         for _ in 0..<20 {
             var datagrams: [[UInt8]] = []
             var from = 0
