@@ -10,6 +10,10 @@
 //   NetwardenPlatform         edge: Linux syscalls (sd_notify socket, sysfs, clocks, hostname)
 //   NetwardenCore             pure: config language and schema, log formatting, events, metrics;
 //                             no Glibc, no C libraries, no I/O
+//   NetwardenTelemetry        pure: the one model of what the daemon reports (metric families,
+//                             series keys, the event envelope, identity), the hub every producer
+//                             publishes through, and the encoders sinks share (/metrics text,
+//                             spool records, JSON lines)
 //   NetwardenProtocols        pure: zero-copy wire decoding (link/IP/TCP/UDP, DNS, TLS, QUIC, HTTP)
 //                             shared by passive capture and active probes
 //   NetwardenInspection       pure: flow table and per-flow inspection turning packets into name,
@@ -88,6 +92,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NetwardenTelemetry",
+            dependencies: ["NetwardenCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NetwardenProtocols",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -115,6 +124,7 @@ let package = Package(
             name: "NetwardenDaemon",
             dependencies: [
                 "NetwardenCore",
+                "NetwardenTelemetry",
                 "NetwardenProtocols",
                 "NetwardenInspection",
                 "NetwardenFiltering",
@@ -149,6 +159,8 @@ let package = Package(
             name: "NetwardenTestSupport",
             dependencies: [
                 "NetwardenCore",
+                // ManualWallClock and the in-memory sink implement the telemetry protocols.
+                "NetwardenTelemetry",
                 // PacketBuilder speaks in the decoder's own types (IPAddress, LinkType).
                 "NetwardenProtocols",
                 "NetwardenPlatform",
@@ -162,6 +174,11 @@ let package = Package(
         .testTarget(
             name: "NetwardenCoreTests",
             dependencies: ["NetwardenCore", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenTelemetryTests",
+            dependencies: ["NetwardenTelemetry", "NetwardenCore", "NetwardenTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -185,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "NetwardenDaemonTests",
             dependencies: [
-                "NetwardenDaemon", "NetwardenCore", "NetwardenPlatform", "NetwardenTestSupport",
+                "NetwardenDaemon", "NetwardenCore", "NetwardenTelemetry", "NetwardenPlatform", "NetwardenTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

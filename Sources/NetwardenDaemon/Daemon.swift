@@ -1,6 +1,7 @@
 import Logging
 import NetwardenCore
 import NetwardenPlatform
+import NetwardenTelemetry
 import ServiceLifecycle
 import UnixSignals
 
@@ -32,6 +33,7 @@ public struct Daemon: Sendable {
     private let linkReader: LinkReader
     private let reloadTriggers: AsyncStream<Void>
     private let shutdownSignals: [UnixSignal]
+    private let clock: any WallClock
 
     public init(
         initial: RuntimeSettings,
@@ -41,8 +43,10 @@ public struct Daemon: Sendable {
         notifier: any SystemdNotifying,
         linkReader: LinkReader = LinkReader(),
         reloadTriggers: AsyncStream<Void>,
-        shutdownSignals: [UnixSignal] = [.sigterm, .sigint]
+        shutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+        clock: any WallClock = SystemWallClock()
     ) {
+        self.clock = clock
         self.initial = initial
         self.loader = loader
         self.logContext = logContext
@@ -53,7 +57,7 @@ public struct Daemon: Sendable {
         self.shutdownSignals = shutdownSignals
     }
 
-    /// The outbox folder under a state directory.
+    /// The local JSON-lines folder under a state directory.
     public static func outboxDirectory(stateDirectory: String) -> String { stateDirectory + "/outbox" }
 
     public func run() async throws {
@@ -61,8 +65,14 @@ public struct Daemon: Sendable {
         let liveness = LivenessMonitor()
         let status = DaemonStatus()
         status.update { $0.site = initial.identity.site }
-        let outbox = Outbox(directory: Self.outboxDirectory(stateDirectory: initial.stateDirectory))
+        let hub = TelemetryHub(identity: initial.identity, clock: clock)
+        let outbox = LocalOutboxSink(
+            directory: Self.outboxDirectory(stateDirectory: initial.stateDirectory),
+            logger: logger
+        )
         defer { outbox.close() }
+        hub.add(sink: outbox)
+        registerDaemonCollector(hub: hub, status: status, outbox: outbox)
         logContext.level = initial.logLevel
         logContext.site = initial.identity.site
 
@@ -70,7 +80,7 @@ public struct Daemon: Sendable {
             "starting netwarden",
             metadata: [
                 "version": "\(NetwardenVersion.string)", "config": "\(initial.source)",
-                "gateway": "\(initial.identity.gateway)", "outbox": "\(outbox.currentPath)",
+                "gateway": "\(initial.identity.gateway)", "outbox": "\(outbox.directory)",
             ]
         )
 
@@ -79,30 +89,31 @@ public struct Daemon: Sendable {
         let sampler = LinkSamplerService(
             store: store,
             reader: linkReader,
-            outbox: outbox,
+            hub: hub,
             liveness: liveness,
             status: status,
             logger: logger
         )
-        let capture = CaptureService(store: store, outbox: outbox, liveness: liveness, status: status, logger: logger)
+        let capture = CaptureService(store: store, hub: hub, liveness: liveness, status: status, logger: logger)
         let wifi = WifiSamplerService(
             store: store,
-            outbox: outbox,
+            hub: hub,
             liveness: liveness,
             status: status,
             logger: logger
         )
         let probes = ProbeSchedulerService(
             store: store,
-            outbox: outbox,
+            hub: hub,
             liveness: liveness,
             status: status,
             logger: logger
         )
         let notify = NotifyService(notifier: notifier, liveness: liveness, status: status, store: store, logger: logger)
         let reload = ReloadService(triggers: reloadTriggers) { [self] in
-            applyReload(store: store, outbox: outbox, status: status)
+            applyReload(store: store, hub: hub, outbox: outbox, status: status)
         }
+        let collect = TelemetryCollectService(hub: hub, status: status) { store.current.linkInterval }
 
         var configuration = ServiceGroupConfiguration(
             services: [
@@ -111,6 +122,7 @@ public struct Daemon: Sendable {
                 .init(service: probes),
                 .init(service: wifi),
                 .init(service: capture),
+                .init(service: collect),
                 .init(service: reload),
             ],
             gracefulShutdownSignals: shutdownSignals,
@@ -122,13 +134,14 @@ public struct Daemon: Sendable {
         logger.notice("netwarden stopped")
     }
 
-    private func applyReload(store: SettingsStore, outbox: Outbox, status: DaemonStatus) {
+    private func applyReload(store: SettingsStore, hub: TelemetryHub, outbox: LocalOutboxSink, status: DaemonStatus) {
         notifier.reloading()
         let old = store.current
         logger.notice("reloading configuration", metadata: ["config": "\(old.source)"])
         switch loader() {
         case .success(let new):
             store.replace(with: new)
+            hub.setIdentity(new.identity)
             logContext.level = new.logLevel
             logContext.site = new.identity.site
             outbox.move(to: Self.outboxDirectory(stateDirectory: new.stateDirectory))
@@ -144,7 +157,10 @@ public struct Daemon: Sendable {
             )
         case .failure(let failure):
             for line in failure.lines { logger.error("\(line)") }
-            status.update { $0.failedReloads += 1 }
+            status.update {
+                $0.failedReloads += 1
+                $0.rejectedReloads += 1
+            }
             logger.error(
                 "configuration rejected; keeping the running configuration",
                 metadata: ["errors": "\(failure.lines.count)"]
@@ -152,6 +168,22 @@ public struct Daemon: Sendable {
         }
         notifier.ready()
         notifier.status(status.snapshot.summary)
+    }
+
+    /// The daemon's own totals as metrics: build, start time, reloads, probes, local sink errors.
+    private func registerDaemonCollector(hub: TelemetryHub, status: DaemonStatus, outbox: LocalOutboxSink) {
+        let started = Double(clock.nowMilliseconds()) / 1000
+        hub.registerCollector(scope: "daemon") {
+            let snapshot = status.snapshot
+            var list = ObservationList()
+            list.add(.buildInfo, 1, [Label("version", NetwardenVersion.string)])
+            list.add(.startTime, started)
+            list.add(.configReloads, snapshot.reloads, [Label("result", "applied")])
+            list.add(.configReloads, snapshot.rejectedReloads, [Label("result", "rejected")])
+            list.add(.probesConfigured, snapshot.probesConfigured)
+            list.add(.sinkErrors, outbox.errors, [Label("sink", "outbox")])
+            return list.items
+        }
     }
 
     /// Short "what changed" list for the reload log line.

@@ -1,4 +1,5 @@
 import NetwardenCore
+import NetwardenTelemetry
 
 /// The configuration as the running daemon uses it: the file's values with every "auto" and
 /// every empty default resolved against this machine (hostname, default-route interface).
@@ -6,20 +7,8 @@ import NetwardenCore
 /// Services read this, never the raw file model, so resolution happens once per load/reload and
 /// a service cannot disagree with another about what "auto" meant.
 public struct RuntimeSettings: Sendable, Equatable {
-    public struct Identity: Sendable, Equatable {
-        public var trust: String
-        public var site: String
-        public var gateway: String
-
-        public init(trust: String, site: String, gateway: String) {
-            self.trust = trust
-            self.site = site
-            self.gateway = gateway
-        }
-
-        /// Labels every sample and event carries (DESIGN.md: identity on everything).
-        public var labels: [(String, String)] { [("trust", trust), ("site", site), ("gateway", gateway)] }
-    }
+    /// Trust, site and gateway: the telemetry model's identity, resolved once per load.
+    public typealias Identity = AgentIdentity
 
     public var identity: Identity
     /// Uplink interfaces after resolving "auto" (may be empty if the machine has no default route).
@@ -37,6 +26,11 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// Passive capture and how its findings are judged.
     public var capture = CaptureSection.defaults
     public var filter = FilterSection.defaults
+    /// Where /metrics listens; empty when it is off.
+    public var metricsListen = MetricsSection.defaults.listen
+    public var spool = SpoolSection.defaults
+    /// Delivery destinations; empty means nothing leaves the gateway.
+    public var outputs: [OutputSettings] = []
     /// Where the settings came from, for logs and STATUS (a path, or "embedded default").
     public var source: String
 

@@ -1,6 +1,7 @@
 import Foundation
 import NetwardenCore
 import NetwardenPlatform
+import NetwardenTelemetry
 import Testing
 
 @Suite struct LinkReaderTests {
@@ -60,18 +61,17 @@ import Testing
         let root = try Self.makeTree()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let snapshot = try #require(LinkReader(sysClassNet: root).snapshot(of: "eth0"))
-        let samples = LinkMetrics.samples(
-            for: snapshot,
-            role: "uplink",
-            identity: [("trust", "t"), ("site", "s"), ("gateway", "g")],
-            timestampMilliseconds: 5
-        )
+        let samples = SampleGroup(
+            timestampMilliseconds: 5,
+            identity: AgentIdentity(trust: "t", site: "s", gateway: "g"),
+            observations: LinkObservations.observations(for: snapshot, role: "uplink")
+        ).samples
         let byName = Dictionary(samples.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         #expect(byName["netwarden_link_up"] == 1)
         #expect(byName["netwarden_link_speed_bytes"] == 125_000_000)
         #expect(byName["netwarden_link_receive_bytes_total"] == 123_456_789)
         #expect(byName["netwarden_link_transmit_drop_total"] == 4)
-        #expect(samples.allSatisfy { $0.labels.map(\.0) == ["trust", "site", "gateway", "interface", "role"] })
+        #expect(samples.allSatisfy { $0.labels.map(\.name) == ["trust", "site", "gateway", "interface", "role"] })
     }
 
     @Test func realSysfsHasLoopback() {

@@ -1,6 +1,7 @@
 import Logging
 import NetwardenCore
 import NetwardenDaemon
+import NetwardenTelemetry
 import ServiceLifecycle
 import Synchronization
 import Testing

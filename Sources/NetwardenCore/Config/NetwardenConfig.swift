@@ -8,6 +8,9 @@ public struct NetwardenConfig: Sendable, Equatable {
     public var probes = ProbesSection.defaults
     public var capture = CaptureSection.defaults
     public var filter = FilterSection.defaults
+    public var metrics = MetricsSection.defaults
+    public var spool = SpoolSection.defaults
+    public var outputs = OutputsSection.defaults
 
     /// Every section in the order the shipped file lists them. A new section adds its stored
     /// property above and one line here; unknown-section errors and suggestions follow from it.
@@ -20,6 +23,9 @@ public struct NetwardenConfig: Sendable, Equatable {
             SectionBinding(\.probes),
             SectionBinding(\.capture),
             SectionBinding(\.filter),
+            SectionBinding(\.metrics),
+            SectionBinding(\.spool),
+            SectionBinding(\.outputs),
         ]
     }
 

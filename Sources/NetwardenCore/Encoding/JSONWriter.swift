@@ -57,12 +57,13 @@ public struct JSONWriter {
         Self.appendEscaped(value, to: &bytes)
     }
 
+    /// A finite number; NaN and the infinities, which JSON cannot express, are written as
+    /// `null` so a strict consumer still parses the line (a string in a numeric field would
+    /// make it reject the whole record).
     public mutating func number(_ value: Double) {
         separator()
-        if value.isNaN {
-            append("\"NaN\"")
-        } else if value.isInfinite {
-            append(value > 0 ? "\"+Inf\"" : "\"-Inf\"")
+        if !value.isFinite {
+            append("null")
         } else if value == value.rounded(), abs(value) < 1e15 {
             appendDecimal(Int64(value))
         } else {

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import NetwardenCore
 import NetwardenPlatform
+import NetwardenTelemetry
 
 /// Which configuration `run` uses: an explicit `--config` file must exist; otherwise the default
 /// path is used if present, and the built-in defaults if not (so the quick start works on a
@@ -87,6 +88,9 @@ public enum SettingsResolver {
         settings.probes = config.probes.probes
         settings.capture = config.capture
         settings.filter = config.filter
+        settings.metricsListen = config.metrics.listen
+        settings.spool = config.spool
+        settings.outputs = config.outputs.outputs
         return settings
     }
 }

@@ -9,12 +9,17 @@ public final class DaemonStatus: Sendable {
         public var linksWatched = 0
         public var linksUp = 0
         public var uplinkSummary = "no uplink"
-        public var samplesWritten = 0
+        public var samplesPublished = 0
         public var probesConfigured = 0
         public var probesFailing = 0
-        public var outputErrors = 0
+        /// Spooled records no output has delivered yet (the largest backlog of any output).
+        public var deliveryBacklog = 0
+        public var outputsFailing = 0
         public var reloads = 0
+        /// Reloads rejected in a row (reset by a good one), for the summary.
         public var failedReloads = 0
+        /// Reloads rejected since start, for the counter.
+        public var rejectedReloads = 0
 
         public init() {}
 
@@ -22,8 +27,9 @@ public final class DaemonStatus: Sendable {
         public var summary: String {
             var text = "site \(site): \(linksUp)/\(linksWatched) links up, \(uplinkSummary)"
             if probesConfigured > 0 { text += ", \(probesConfigured - probesFailing)/\(probesConfigured) probes ok" }
-            text += ", \(samplesWritten) samples"
-            if outputErrors > 0 { text += ", \(outputErrors) output errors" }
+            text += ", \(samplesPublished) samples"
+            if deliveryBacklog > 0 { text += ", \(deliveryBacklog) records waiting" }
+            if outputsFailing > 0 { text += ", \(outputsFailing) outputs failing" }
             if failedReloads > 0 { text += ", last reload rejected" }
             return text
         }

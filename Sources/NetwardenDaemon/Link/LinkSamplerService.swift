@@ -2,17 +2,21 @@ import Glibc
 import Logging
 import NetwardenCore
 import NetwardenPlatform
+import NetwardenTelemetry
 import ServiceLifecycle
 
 /// Samples link state and counters of the watched interfaces and the default route every
-/// `link.interval_seconds`, writes them to the outbox, and logs state changes (an uplink going
-/// down is the first thing a technician wants to see in the journal).
+/// `link.interval_seconds`, publishes them to the hub (scope `link`), and reports state changes
+/// as log lines and events (an uplink going down is the first thing a technician wants to see
+/// in the journal, and central IT in its event stream).
 public struct LinkSamplerService: Service {
     public static let livenessName = "link-sampler"
+    /// The hub scope the sampler publishes under.
+    public static let scope = "link"
 
     private let store: SettingsStore
     private let reader: LinkReader
-    private let outbox: Outbox
+    private let hub: TelemetryHub
     private let liveness: LivenessMonitor
     private let status: DaemonStatus
     private let logger: Logger
@@ -20,14 +24,14 @@ public struct LinkSamplerService: Service {
     public init(
         store: SettingsStore,
         reader: LinkReader,
-        outbox: Outbox,
+        hub: TelemetryHub,
         liveness: LivenessMonitor,
         status: DaemonStatus,
         logger: Logger
     ) {
         self.store = store
         self.reader = reader
-        self.outbox = outbox
+        self.hub = hub
         self.liveness = liveness
         self.status = status
         var logger = logger
@@ -43,7 +47,6 @@ public struct LinkSamplerService: Service {
         var rememberedUplinks: [String] = []
         var hadDefaultRoute: Bool?
         var warnedNoInterfaces = false
-        var lastOutputFailed = false
         while !ShutdownAware.shouldStop {
             let settings = store.current
             // Allow two missed intervals before the watchdog considers us stuck.
@@ -58,24 +61,15 @@ public struct LinkSamplerService: Service {
                     )
                 }
                 warnedNoInterfaces = interfaces.isEmpty
-                let samples = sample(interfaces: interfaces, routes: routes, settings: settings, previous: &previous)
-                do {
-                    try outbox.append(samples)
-                    if lastOutputFailed {
-                        logger.notice("outbox writable again", metadata: ["path": "\(outbox.currentPath)"])
-                    }
-                    lastOutputFailed = false
-                    status.update { $0.samplesWritten += samples.count }
-                } catch {
-                    // Log the first failure of a run of failures, not every interval.
-                    if !lastOutputFailed {
-                        logger.error("cannot write samples to outbox", metadata: ["error": "\(error)"])
-                    }
-                    lastOutputFailed = true
-                    status.update { $0.outputErrors += 1 }
-                }
+                let observations = sample(
+                    interfaces: interfaces,
+                    routes: routes,
+                    settings: settings,
+                    previous: &previous
+                )
+                hub.publish(scope: Self.scope, observations)
             } else {
-                liveness.beat(Self.livenessName)
+                hub.retire(scope: Self.scope)
             }
             liveness.beat(Self.livenessName)
             await ShutdownAware.sleep(for: settings.linkInterval)
@@ -104,10 +98,8 @@ public struct LinkSamplerService: Service {
         routes: [DefaultRoute],
         settings: RuntimeSettings,
         previous: inout [String: LinkSnapshot]
-    ) -> [MetricSample] {
-        let now = Self.wallClockMilliseconds()
-        let identity = settings.identity.labels
-        var samples = LinkMetrics.routeSamples(routes, identity: identity, timestampMilliseconds: now)
+    ) -> [Observation] {
+        var observations = LinkObservations.observations(for: routes)
         var up = 0
         var uplinkStates: [String] = []
         for (name, role) in interfaces {
@@ -122,7 +114,7 @@ public struct LinkSamplerService: Service {
             if role == "uplink" { uplinkStates.append("\(name) \(snapshot.isUp ? "up" : "down")") }
             logTransition(from: previous[name], to: snapshot, role: role)
             previous[name] = snapshot
-            samples += LinkMetrics.samples(for: snapshot, role: role, identity: identity, timestampMilliseconds: now)
+            observations += LinkObservations.observations(for: snapshot, role: role)
         }
         status.update {
             $0.site = settings.identity.site
@@ -130,7 +122,7 @@ public struct LinkSamplerService: Service {
             $0.linksUp = up
             $0.uplinkSummary = uplinkStates.isEmpty ? "no uplink" : "uplink " + uplinkStates.joined(separator: ", ")
         }
-        return samples
+        return observations
     }
 
     private func reportRouteChange(_ routes: [DefaultRoute], had: inout Bool?) {
@@ -138,12 +130,30 @@ public struct LinkSamplerService: Service {
         defer { had = has }
         guard let before = had, before != has else { return }
         if has {
+            let nexthop = routes[0].gateway ?? "on-link"
             logger.notice(
                 "default route restored",
-                metadata: ["interface": "\(routes[0].interface)", "nexthop": "\(routes[0].gateway ?? "on-link")"]
+                metadata: ["interface": "\(routes[0].interface)", "nexthop": "\(nexthop)"]
+            )
+            hub.report(
+                EventDraft(
+                    kind: .defaultRouteRestored,
+                    severity: .notice,
+                    subject: routes[0].interface,
+                    evidence: "default route via \(nexthop) on \(routes[0].interface)",
+                    attributes: [Label("interface", routes[0].interface), Label("nexthop", nexthop)]
+                )
             )
         } else {
             logger.warning("default route lost: this gateway has no route to the internet")
+            hub.report(
+                EventDraft(
+                    kind: .defaultRouteLost,
+                    severity: .error,
+                    subject: "default route",
+                    evidence: "no default route: this gateway has no route to the internet"
+                )
+            )
         }
     }
 
@@ -155,16 +165,29 @@ public struct LinkSamplerService: Service {
             logger.info("watching interface", metadata: metadata)
             return
         }
+        let attributes = [Label("interface", new.name), Label("role", role), Label("operstate", new.operState)]
         if old.isUp && !new.isUp {
             logger.warning("interface went down", metadata: metadata)
+            hub.report(
+                EventDraft(
+                    kind: .linkDown,
+                    severity: role == "uplink" ? .error : .warning,
+                    subject: new.name,
+                    evidence: "\(role) interface \(new.name) went down (operstate \(new.operState))",
+                    attributes: attributes
+                )
+            )
         } else if !old.isUp && new.isUp {
             logger.notice("interface came up", metadata: metadata)
+            hub.report(
+                EventDraft(
+                    kind: .linkUp,
+                    severity: .notice,
+                    subject: new.name,
+                    evidence: "\(role) interface \(new.name) came up",
+                    attributes: attributes
+                )
+            )
         }
-    }
-
-    static func wallClockMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }

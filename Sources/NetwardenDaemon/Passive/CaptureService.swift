@@ -5,28 +5,36 @@ import NetwardenFiltering
 import NetwardenInspection
 import NetwardenPlatform
 import NetwardenProtocols
+import NetwardenTelemetry
 import ServiceLifecycle
 import Synchronization
 
 /// Live passive monitoring: one capture thread per interface running `PassivePipeline`.
 ///
-/// Filter events go to `outbox/events.jsonl`; leaks and bypass are also logged (the judge
-/// debounces them), blocked attempts only counted. Capture, engine and judge counters become
-/// metrics on the link interval. A reload that changes only the category lists swaps them into
+/// Filter events go to the hub as events; leaks and bypass are also logged (the judge
+/// debounces them), blocked attempts only counted. Capture, engine and judge counters are
+/// published (scope `capture`) on the link interval. A reload that changes only the category lists swaps them into
 /// the running judges with no gap; any other change to `[capture]` or `[filter]` restarts the
 /// capture threads with the new settings.
 public struct CaptureService: Service {
     public static let livenessName = "capture"
+    public static let scope = "capture"
 
     private let store: SettingsStore
-    private let samplesOutbox: Outbox
+    private let hub: TelemetryHub
     private let liveness: LivenessMonitor
     private let status: DaemonStatus
     private let logger: Logger
 
-    public init(store: SettingsStore, outbox: Outbox, liveness: LivenessMonitor, status: DaemonStatus, logger: Logger) {
+    public init(
+        store: SettingsStore,
+        hub: TelemetryHub,
+        liveness: LivenessMonitor,
+        status: DaemonStatus,
+        logger: Logger
+    ) {
         self.store = store
-        self.samplesOutbox = outbox
+        self.hub = hub
         self.liveness = liveness
         self.status = status
         var logger = logger
@@ -93,11 +101,7 @@ public struct CaptureService: Service {
     }
 
     private func runCapture(settings: RuntimeSettings, interfaces: [String], setup: FilterSetup) async {
-        let eventsOutbox = Outbox(
-            directory: Daemon.outboxDirectory(stateDirectory: settings.stateDirectory),
-            fileName: Outbox.eventsFileName
-        )
-        defer { eventsOutbox.close() }
+        defer { hub.retire(scope: Self.scope) }
         let shared = CaptureShared(interfaces: interfaces)
         let lists = setup.judge.categories
         await withTaskGroup(of: Void.self) { group in
@@ -116,7 +120,7 @@ public struct CaptureService: Service {
             }
             // Drains events and publishes metrics; returns when settings change or on shutdown.
             group.addTask {
-                await supervise(settings: settings, lists: lists, shared: shared, events: eventsOutbox)
+                await supervise(settings: settings, lists: lists, shared: shared)
             }
             await group.next()
             group.cancelAll()
@@ -194,8 +198,7 @@ public struct CaptureService: Service {
     private func supervise(
         settings: RuntimeSettings,
         lists: ReloadableCategoryMatcher,
-        shared: CaptureShared,
-        events: Outbox
+        shared: CaptureShared
     ) async {
         var nextMetrics = ContinuousClock.now + settings.linkInterval
         var reportedFailures = 0
@@ -241,11 +244,7 @@ public struct CaptureService: Service {
                 reportedFailures = drained.failures.count
             }
             if !drained.events.isEmpty {
-                do {
-                    try events.append(lines: drained.events.map(\.jsonLine))
-                } catch {
-                    status.update { $0.outputErrors += 1 }
-                }
+                hub.report(drained.events.map(\.draft))
                 for event in drained.events where event.kind != .blocked {
                     logger.warning(
                         "\(event.kind.rawValue)",
@@ -259,16 +258,7 @@ public struct CaptureService: Service {
             if drained.failures.count < shared.interfaceCount { liveness.beat(Self.livenessName) }
             if ContinuousClock.now >= nextMetrics {
                 nextMetrics = ContinuousClock.now + current.linkInterval
-                let samples = shared.metricSamples(
-                    identity: current.identity.labels,
-                    timestampMilliseconds: LinkSamplerService.wallClockMilliseconds()
-                )
-                do {
-                    try samplesOutbox.append(samples)
-                    status.update { $0.samplesWritten += samples.count }
-                } catch {
-                    status.update { $0.outputErrors += 1 }
-                }
+                hub.publish(scope: Self.scope, shared.observations())
             }
         }
     }
@@ -332,48 +322,39 @@ final class CaptureShared: Sendable {
     }
 
     /// Capture and engine counters per interface, judge counters per interface too (labels).
-    func metricSamples(identity: [(String, String)], timestampMilliseconds: Int64) -> [MetricSample] {
+    func observations() -> [Observation] {
         let snapshot = state.withLock { $0.perInterface }
-        var out: [MetricSample] = []
+        var out: [Observation] = []
         for (interface, counters) in snapshot.sorted(by: { $0.key < $1.key }) {
-            let labels = identity + [("interface", interface)]
-            func add(_ name: String, _ value: Int, _ extra: [(String, String)] = []) {
-                out.append(
-                    MetricSample(
-                        name: name,
-                        labels: labels + extra,
-                        value: Double(value),
-                        timestampMilliseconds: timestampMilliseconds
-                    )
-                )
-            }
+            var list = ObservationList(common: [Label("interface", interface)])
             let capture = counters.capture.statistics
-            add("netwarden_capture_packets_total", Int(counters.capture.delivered))
-            add("netwarden_capture_kernel_drops_total", Int(capture.droppedByKernel))
-            add("netwarden_capture_interface_drops_total", Int(capture.droppedByInterface))
-            add("netwarden_capture_truncated_packets_total", Int(counters.capture.truncated))
+            list.add(.capturePackets, Double(counters.capture.delivered))
+            list.add(.captureKernelDrops, Double(capture.droppedByKernel))
+            list.add(.captureInterfaceDrops, Double(capture.droppedByInterface))
+            list.add(.captureTruncated, Double(counters.capture.truncated))
             let engine = counters.engine
-            add("netwarden_inspection_flows_active", engine.flowsActive)
-            add("netwarden_inspection_flows_evicted_total", engine.flowsEvictedCapacity, [("reason", "capacity")])
-            add("netwarden_inspection_flows_evicted_total", engine.flowsEvictedIdle, [("reason", "idle")])
-            add("netwarden_inspection_undecodable_packets_total", engine.decodeFailures.total)
+            list.add(.inspectionFlowsActive, engine.flowsActive)
+            list.add(.inspectionFlowsEvicted, engine.flowsEvictedCapacity, [Label("reason", "capacity")])
+            list.add(.inspectionFlowsEvicted, engine.flowsEvictedIdle, [Label("reason", "idle")])
+            list.add(.inspectionUndecodable, engine.decodeFailures.total)
             // Fragments: a flood of them, or overlaps (an evasion trick), shows up here.
-            add("netwarden_inspection_fragments_total", engine.fragmentsHeld)
-            add("netwarden_inspection_datagrams_reassembled_total", engine.datagramsReassembled)
+            list.add(.inspectionFragments, engine.fragmentsHeld)
+            list.add(.inspectionReassembled, engine.datagramsReassembled)
             for reason in IPReassembler.DropReason.allCases {
-                add(
-                    "netwarden_inspection_fragment_drops_total",
+                list.add(
+                    .inspectionFragmentDrops,
                     engine.fragmentDropsByReason[reason, default: 0],
-                    [("reason", reason.name)]
+                    [Label("reason", reason.name)]
                 )
             }
             for (proto, count) in [
                 ("dns", engine.malformedDNS), ("tls", engine.malformedTLS), ("quic", engine.malformedQUIC),
                 ("http", engine.malformedHTTP),
             ] {
-                add("netwarden_inspection_malformed_total", count, [("proto", proto)])
+                list.add(.inspectionMalformed, count, [Label("proto", proto)])
             }
-            out += counters.judge.metricSamples(identity: labels, timestampMilliseconds: timestampMilliseconds)
+            list.append(contentsOf: counters.judge.observations(common: list.common))
+            out += list.items
         }
         return out
     }

@@ -1,8 +1,12 @@
 import Logging
 import NetwardenCore
+import NetwardenTelemetry
 import ServiceLifecycle
+import Synchronization
 
-/// Runs every configured probe on its own cadence and writes the results to the outbox.
+/// Runs every configured probe on its own cadence and publishes each outcome to the hub
+/// (scope `probe:NAME`), with run and failure counters and a `probe_failed`/`probe_recovered`
+/// event on each change of state.
 ///
 /// Each probe has its own loop (and each run its own thread, see `BlockingWork`), so a target
 /// that times out never delays the others. Start times are spread across the first interval so
@@ -11,7 +15,8 @@ import ServiceLifecycle
 public struct ProbeSchedulerService: Service {
     private let store: SettingsStore
     private let runner: ProbeRunner
-    private let outbox: Outbox
+    private let hub: TelemetryHub
+    private let counters = ProbeCounters()
     private let liveness: LivenessMonitor
     private let status: DaemonStatus
     private let logger: Logger
@@ -19,14 +24,14 @@ public struct ProbeSchedulerService: Service {
     public init(
         store: SettingsStore,
         runner: ProbeRunner = ProbeRunner(),
-        outbox: Outbox,
+        hub: TelemetryHub,
         liveness: LivenessMonitor,
         status: DaemonStatus,
         logger: Logger
     ) {
         self.store = store
         self.runner = runner
-        self.outbox = outbox
+        self.hub = hub
         self.liveness = liveness
         self.status = status
         var logger = logger
@@ -35,6 +40,9 @@ public struct ProbeSchedulerService: Service {
     }
 
     static func livenessName(_ spec: ProbeSpec) -> String { "probe:" + spec.name }
+
+    /// The hub scope a probe publishes under.
+    static func scope(_ spec: ProbeSpec) -> String { "probe:" + spec.name }
 
     /// How long a probe loop may go without finishing a run before the watchdog calls it stuck.
     static func allowance(_ spec: ProbeSpec) -> Duration {
@@ -47,6 +55,8 @@ public struct ProbeSchedulerService: Service {
             let specs = store.current.probes
             for old in running where !specs.contains(where: { $0.name == old.name }) {
                 liveness.unregister(Self.livenessName(old))
+                hub.retire(scope: Self.scope(old))
+                counters.forget(old.name)
             }
             for spec in specs {
                 liveness.register(Self.livenessName(spec), maxSilence: Self.allowance(spec), gatesReadiness: false)
@@ -89,17 +99,14 @@ public struct ProbeSchedulerService: Service {
             let outcome = await runner.run(spec)
             if Task.isCancelled { return }
             liveness.beat(Self.livenessName(spec))
-            let settings = store.current
-            let samples = outcome.samples(
-                identity: settings.identity.labels,
-                timestampMilliseconds: LinkSamplerService.wallClockMilliseconds()
-            )
-            do {
-                try outbox.append(samples)
-                status.update { $0.samplesWritten += samples.count }
-            } catch {
-                status.update { $0.outputErrors += 1 }
+            let counted = counters.record(outcome)
+            var observations = outcome.observations
+            let labels = ProbeOutcome.labels(of: spec)
+            observations.append(Observation(.probeRuns, Double(counted.runs), labels))
+            for (reason, count) in counted.failures.sorted(by: { $0.key < $1.key }) {
+                observations.append(Observation(.probeFailures, Double(count), labels + [Label("reason", reason)]))
             }
+            hub.publish(scope: Self.scope(spec), observations)
             report(outcome, previous: lastReason)
             lastReason = .some(outcome.reason)
             // Fixed cadence from the planned start, not from the end of the run, so intervals stay
@@ -124,6 +131,7 @@ public struct ProbeSchedulerService: Service {
             if wasFailing != true {
                 logger.warning("probe failed", metadata: metadata)
                 status.update { $0.probesFailing += 1 }
+                hub.report(stateEvent(.probeFailed, outcome, evidence: evidence(outcome)))
             } else {
                 logger.debug("probe still failing", metadata: metadata)
             }
@@ -131,9 +139,56 @@ public struct ProbeSchedulerService: Service {
             if wasFailing == true {
                 logger.notice("probe recovered", metadata: metadata)
                 status.update { $0.probesFailing = max(0, $0.probesFailing - 1) }
+                hub.report(stateEvent(.probeRecovered, outcome, evidence: "succeeded again"))
             } else if wasFailing == nil {
                 logger.info("probe ok", metadata: metadata)
             }
         }
     }
+
+    private func evidence(_ outcome: ProbeOutcome) -> String {
+        var text = outcome.reason?.rawValue ?? "failed"
+        if let detail = outcome.detail { text += ": " + detail }
+        return text
+    }
+
+    private func stateEvent(_ kind: EventKind, _ outcome: ProbeOutcome, evidence: String) -> EventDraft {
+        var attributes = [
+            Label("probe", outcome.spec.name), Label("probe_kind", outcome.spec.kind.rawValue),
+            Label("target", outcome.spec.target),
+        ]
+        if let reason = outcome.reason { attributes.append(Label("reason", reason.rawValue)) }
+        if let interface = outcome.spec.interface { attributes.append(Label("interface", interface)) }
+        return EventDraft(
+            kind: kind,
+            severity: kind == .probeFailed ? .warning : .notice,
+            subject: outcome.spec.name,
+            evidence: evidence,
+            attributes: attributes
+        )
+    }
+}
+
+/// Run and failure totals per probe, kept across reloads (a counter that restarts with every
+/// reload would read as a reset to every engine).
+final class ProbeCounters: Sendable {
+    struct Totals: Sendable {
+        var runs = 0
+        var failures: [String: Int] = [:]
+    }
+
+    private let state = Mutex<[String: Totals]>([:])
+
+    /// Counts `outcome` and returns the probe's totals after it.
+    func record(_ outcome: ProbeOutcome) -> Totals {
+        state.withLock { state in
+            var totals = state[outcome.spec.name] ?? Totals()
+            totals.runs += 1
+            if let reason = outcome.reason { totals.failures[reason.rawValue, default: 0] += 1 }
+            state[outcome.spec.name] = totals
+            return totals
+        }
+    }
+
+    func forget(_ name: String) { _ = state.withLock { $0.removeValue(forKey: name) } }
 }

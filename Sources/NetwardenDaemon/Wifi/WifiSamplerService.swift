@@ -1,19 +1,21 @@
 import Logging
 import NetwardenCore
 import NetwardenPlatform
+import NetwardenTelemetry
 import ServiceLifecycle
 
 /// Samples Wi-Fi radio and station health (nl80211, else /proc/net/wireless) on the link
-/// interval and writes it to the outbox. On a gateway without Wi-Fi it costs one failed
+/// interval and publishes it to the hub (scope `wifi`). On a gateway without Wi-Fi it costs one failed
 /// generic-netlink lookup per interval and writes nothing.
 public struct WifiSamplerService: Service {
     public static let livenessName = "wifi-sampler"
+    public static let scope = "wifi"
     /// Below this a station-mode uplink is unreliable for lessons (typical -75 dBm guidance).
     public static let weakSignalDBm = -75
 
     private let store: SettingsStore
     private let reader: WifiReader
-    private let outbox: Outbox
+    private let hub: TelemetryHub
     private let liveness: LivenessMonitor
     private let status: DaemonStatus
     private let logger: Logger
@@ -21,14 +23,14 @@ public struct WifiSamplerService: Service {
     public init(
         store: SettingsStore,
         reader: WifiReader = WifiReader(),
-        outbox: Outbox,
+        hub: TelemetryHub,
         liveness: LivenessMonitor,
         status: DaemonStatus,
         logger: Logger
     ) {
         self.store = store
         self.reader = reader
-        self.outbox = outbox
+        self.hub = hub
         self.liveness = liveness
         self.status = status
         var logger = logger
@@ -67,29 +69,31 @@ public struct WifiSamplerService: Service {
                             "wifi signal weak",
                             metadata: ["interface": "\(interface.name)", "signal_dbm": "\(signal)"]
                         )
+                        hub.report(signalEvent(.wifiSignalWeak, interface: interface.name, signal: signal))
                     } else if signal >= Self.weakSignalDBm, weak.remove(interface.name) != nil {
                         logger.notice(
                             "wifi signal recovered",
                             metadata: ["interface": "\(interface.name)", "signal_dbm": "\(signal)"]
                         )
+                        hub.report(signalEvent(.wifiSignalRecovered, interface: interface.name, signal: signal))
                     }
                 }
-                let samples = WifiMetrics.samples(
-                    for: snapshot,
-                    identity: settings.identity.labels,
-                    timestampMilliseconds: LinkSamplerService.wallClockMilliseconds()
-                )
-                if !samples.isEmpty {
-                    do {
-                        try outbox.append(samples)
-                        status.update { $0.samplesWritten += samples.count }
-                    } catch {
-                        status.update { $0.outputErrors += 1 }
-                    }
-                }
+                hub.publish(scope: Self.scope, WifiObservations.observations(for: snapshot))
+            } else {
+                hub.retire(scope: Self.scope)
             }
             liveness.beat(Self.livenessName)
             await ShutdownAware.sleep(for: settings.linkInterval)
         }
+    }
+
+    private func signalEvent(_ kind: EventKind, interface: String, signal: Int) -> EventDraft {
+        EventDraft(
+            kind: kind,
+            severity: kind == .wifiSignalWeak ? .warning : .notice,
+            subject: interface,
+            evidence: "signal \(signal) dBm (threshold \(Self.weakSignalDBm) dBm)",
+            attributes: [Label("interface", interface), Label("signal_dbm", String(signal))]
+        )
     }
 }

@@ -1,19 +1,20 @@
 import NetwardenCore
+import NetwardenTelemetry
 import Testing
 
-@Suite struct WifiMetricsTests {
-    let identity = [("trust", "t1"), ("site", "school-a"), ("gateway", "gw1")]
+@Suite struct WifiObservationsTests {
+    let identity = AgentIdentity(trust: "t1", site: "school-a", gateway: "gw1")
 
     private func value(
-        _ samples: [MetricSample],
+        _ samples: [Sample],
         _ name: String,
         _ extra: [(String, String)] = [],
         interface: String
     )
         -> Double?
     {
-        let labels = identity + [("interface", interface)] + extra
-        return samples.first { $0.name == name && $0.labels.elementsEqual(labels, by: { $0 == $1 }) }?.value
+        let labels = identity.labels + ([("interface", interface)] + extra).map { Label($0.0, $0.1) }
+        return samples.first { $0.name == name && $0.labels == labels }?.value
     }
 
     @Test func stationModeReportsTheUplinksRadioHealth() {
@@ -36,7 +37,7 @@ import Testing
             source: .nl80211,
             interfaces: [WifiInterfaceSnapshot(name: "wlan0", info: info, stations: [uplink])]
         )
-        let samples = WifiMetrics.samples(for: snapshot, identity: identity, timestampMilliseconds: 1_700_000_000_000)
+        let samples = samples(snapshot, at: 1_700_000_000_000)
 
         let infoLabels = [
             ("ssid", "SchoolNet"), ("bssid", "02:aa:bb:cc:dd:ee"), ("mode", "station"), ("channel", "36"),
@@ -65,7 +66,7 @@ import Testing
             source: .nl80211,
             interfaces: [WifiInterfaceSnapshot(name: "wlan1", info: info, stations: [a, b, c])]
         )
-        let samples = WifiMetrics.samples(for: snapshot, identity: identity, timestampMilliseconds: 0)
+        let samples = samples(snapshot, at: 0)
 
         #expect(value(samples, "netwarden_wifi_stations", interface: "wlan1") == 3)
         #expect(value(samples, "netwarden_wifi_station_signal_dbm", [("station", a.mac)], interface: "wlan1") == -48)
@@ -92,7 +93,7 @@ import Testing
             source: .procNetWireless,
             interfaces: [WifiInterfaceSnapshot(name: "wlan0", wireless: entry)]
         )
-        let samples = WifiMetrics.samples(for: snapshot, identity: identity, timestampMilliseconds: 0)
+        let samples = samples(snapshot, at: 0)
         #expect(value(samples, "netwarden_wifi_link_quality", interface: "wlan0") == 70)
         #expect(value(samples, "netwarden_wifi_signal_dbm", interface: "wlan0") == -40)
         #expect(value(samples, "netwarden_wifi_missed_beacons_total", interface: "wlan0") == 7)
@@ -117,8 +118,16 @@ import Testing
                 )
             ]
         )
-        let samples = WifiMetrics.samples(for: snapshot, identity: identity, timestampMilliseconds: 0)
+        let samples = samples(snapshot, at: 0)
         #expect(samples.filter { $0.name == "netwarden_wifi_signal_dbm" }.map(\.value) == [-55])
         #expect(value(samples, "netwarden_wifi_noise_dbm", interface: "wlan0") == -95)
+    }
+
+    private func samples(_ snapshot: WifiSnapshot, at time: Int64) -> [Sample] {
+        SampleGroup(
+            timestampMilliseconds: time,
+            identity: identity,
+            observations: WifiObservations.observations(for: snapshot)
+        ).samples
     }
 }
