@@ -14,6 +14,9 @@
 //                             series keys, the event envelope, identity), the hub every producer
 //                             publishes through, and the encoders sinks share (/metrics text,
 //                             spool records, JSON lines)
+//   NetwardenDelivery         pure: getting spooled records to each output: the uploader (retry,
+//                             backoff, order, 413 splitting, dead letters) over injected queue,
+//                             transport and clocks, and the Loki and collector encoders
 //   NetwardenProtocols        pure: zero-copy wire decoding (link/IP/TCP/UDP, DNS, TLS, QUIC, HTTP)
 //                             shared by passive capture and active probes
 //   NetwardenInspection       pure: flow table and per-flow inspection turning packets into name,
@@ -97,6 +100,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NetwardenDelivery",
+            dependencies: [
+                "NetwardenCore", "NetwardenTelemetry",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NetwardenProtocols",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -125,6 +136,7 @@ let package = Package(
             dependencies: [
                 "NetwardenCore",
                 "NetwardenTelemetry",
+                "NetwardenDelivery",
                 "NetwardenProtocols",
                 "NetwardenInspection",
                 "NetwardenFiltering",
@@ -179,6 +191,11 @@ let package = Package(
         .testTarget(
             name: "NetwardenTelemetryTests",
             dependencies: ["NetwardenTelemetry", "NetwardenCore", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenDeliveryTests",
+            dependencies: ["NetwardenDelivery", "NetwardenTelemetry", "NetwardenCore", "NetwardenTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
