@@ -56,7 +56,8 @@ final class CurlEasy {
     }
 
     func setTransferInfoFunction(
-        _ callback: @escaping @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+        _ callback:
+            @escaping @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
             -> Int32
     ) throws(CurlError) {
         try check(CCurl_easy_setopt_xferinfo_function(handle, callback), CURLOPT_XFERINFOFUNCTION)

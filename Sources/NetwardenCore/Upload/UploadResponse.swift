@@ -30,7 +30,13 @@ public struct UploadResponse: Sendable {
         bodyPrefix: [UInt8] = [],
         bodyBytes: Int64 = 0,
         bytesSent: Int64 = 0,
-        timings: HTTPPhaseTimings = HTTPPhaseTimings(nameLookup: 0, connect: 0, appConnect: 0, startTransfer: 0, total: 0),
+        timings: HTTPPhaseTimings = HTTPPhaseTimings(
+            nameLookup: 0,
+            connect: 0,
+            appConnect: 0,
+            startTransfer: 0,
+            total: 0
+        ),
         connectionReused: Bool = false,
         httpVersion: String? = nil
     ) {
