@@ -258,6 +258,7 @@ struct HTTPUploadClientTests {
         let client = try HTTPUploadClient(settings: .init(timeout: .seconds(50), lowSpeedPeriod: .seconds(1)))
         let error = try failure(await client.post(request("http://127.0.0.1:\(listener.port)/")))
         #expect(error.code == .timeout, "\(error)")
+        #expect(error.message.contains("too slow"), "the low-speed limit, not the overall timeout: \(error)")
     }
 
     @Test func cancellingThePostingTaskAbortsTheTransfer() async throws {
