@@ -130,20 +130,23 @@ final class UploadSession {
         if cancellation.isCancelled {
             return .failure(UploadError(code: .cancelled, message: "\(target): cancelled before it started"))
         }
-        for header in request.headers {
-            if let problem = header.problem {
-                return .failure(UploadError(code: .configuration, message: "\(target): \(problem)"))
-            }
+        var requestHeaders = request.headers
+        requestHeaders.append(HTTPHeaderField("Content-Type", request.contentType))
+        if let encoding = request.contentEncoding {
+            requestHeaders.append(HTTPHeaderField("Content-Encoding", encoding))
+        }
+        if let problem = requestHeaders.lazy.compactMap(\.problem).first {
+            return .failure(UploadError(code: .configuration, message: "\(target): \(problem)"))
         }
         let lines = CurlHeaderList()
-        var headerLines = (settings.headers + request.headers).map { "\($0.name): \($0.value)" }
-        headerLines.append("Content-Type: \(request.contentType)")
-        if let encoding = request.contentEncoding { headerLines.append("Content-Encoding: \(encoding)") }
+        var headerLines = (settings.headers + requestHeaders).map { "\($0.name): \($0.value)" }
         // No "Expect: 100-continue" for larger bodies: it costs a round trip on every batch
         // (or a one-second stall with servers that ignore it), and a rejected batch is rare.
         headerLines.append("Expect:")
-        for line in headerLines where !lines.append(line) {
-            return .failure(UploadError(code: .internal, message: "\(target): out of memory building headers"))
+        for line in headerLines {
+            guard lines.append(line) else {
+                return .failure(UploadError(code: .internal, message: "\(target): out of memory building headers"))
+            }
         }
 
         headers = []
@@ -157,16 +160,21 @@ final class UploadSession {
         let body = request.body.isEmpty ? [0] : request.body
         let code: CURLcode
         do {
-            try easy.set(CURLOPT_URL, request.url)
-            try easy.set(CURLOPT_HTTPHEADER, pointer: UnsafeMutableRawPointer(lines.pointer))
-            try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(request.body.count))
-            code = try body.withUnsafeBytes { buffer in
-                try easy.set(CURLOPT_POSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: buffer.baseAddress))
-                let code = easy.perform()
-                // Neither the body nor the header list outlives this call.
-                try easy.set(CURLOPT_POSTFIELDS, pointer: nil)
-                try easy.set(CURLOPT_HTTPHEADER, pointer: nil)
-                return code
+            // curl keeps only pointers to the header list and the body: both must live until
+            // perform returns (ARC may otherwise free `lines` right after its last use), and
+            // neither pointer may stay set afterwards.
+            defer {
+                try? easy.set(CURLOPT_POSTFIELDS, pointer: nil)
+                try? easy.set(CURLOPT_HTTPHEADER, pointer: nil)
+            }
+            code = try withExtendedLifetime(lines) {
+                try easy.set(CURLOPT_URL, request.url)
+                try easy.set(CURLOPT_HTTPHEADER, pointer: UnsafeMutableRawPointer(lines.pointer))
+                try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(request.body.count))
+                return try body.withUnsafeBytes { buffer in
+                    try easy.set(CURLOPT_POSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+                    return easy.perform()
+                }
             }
         } catch {
             return .failure(
