@@ -1,4 +1,5 @@
 import NetwardenCore
+import NetwardenTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))
@@ -39,5 +40,27 @@ struct UploadValuesTests {
         let response = UploadResponse(status: 400, bodyPrefix: Array("bad\nline\u{1b}[31m".utf8))
         #expect(response.bodyPrefixText == "bad line [31m")
         #expect(!response.isSuccess)
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct ScriptedUploadTransportTests {
+    @Test func answersFromTheScriptThenTheDefault() async throws {
+        let transport: any UploadTransport = ScriptedUploadTransport([
+            .failure(UploadError(code: .timeout, message: "scripted")),
+            .success(UploadResponse(status: 429, retryAfter: .seconds(3))),
+        ])
+        let request = UploadRequest(url: "https://collector.example/push", body: [1], contentType: "application/json")
+        #expect(await transport.post(request).failureCode == .timeout)
+        #expect(try await transport.post(request).get().retryAfter == .seconds(3))
+        #expect(try await transport.post(request).get().status == 204)
+        #expect((transport as? ScriptedUploadTransport)?.requests.count == 3)
+    }
+}
+
+extension Result where Failure == UploadError {
+    fileprivate var failureCode: UploadError.Code? {
+        if case .failure(let error) = self { return error.code }
+        return nil
     }
 }

@@ -317,4 +317,17 @@ struct HTTPUploadClientTests {
             }
         }
     }
+
+    @Test func plainHTTPGoesToTheProxyInAbsoluteForm() async throws {
+        // The test server answers absolute-form requests itself, as a forward proxy would; the
+        // target name is never resolved, so nothing leaves the machine.
+        try await UploadTestServer.with(.http, directory: directory.path) { proxy in
+            let client = try HTTPUploadClient(settings: .init(proxy: "http://127.0.0.1:\(proxy.port)"))
+            let answer = try response(await client.post(request("http://collector.trust.invalid/api/v1/push")))
+            #expect(answer.status == 204)
+            let received = try #require(try await proxy.requests(atLeast: 1).first)
+            #expect(received.path == "http://collector.trust.invalid/api/v1/push")
+            #expect(received.body == Array("batch".utf8))
+        }
+    }
 }
