@@ -1,3 +1,5 @@
+// CCurl only for `pthread_attr_t()`: MemberImportVisibility credits that C struct's zero
+// initializer to the first Clang module here whose headers include <pthread.h>, which is curl's.
 import CCurl
 import Glibc
 import NetwardenCore
