@@ -226,6 +226,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NetwardenHTTPTests",
+            dependencies: ["NetwardenHTTP", "NetwardenCore", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "NetwardenIntegrationTests",
             dependencies: [
                 "NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform", "NetwardenHTTP", "NetwardenProtocols",

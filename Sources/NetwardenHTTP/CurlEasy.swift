@@ -45,6 +45,24 @@ final class CurlEasy {
         try check(CCurl_easy_setopt_write_function(handle, callback), CURLOPT_WRITEFUNCTION)
     }
 
+    func set(_ option: CURLoption, offset value: Int64) throws(CurlError) {
+        try check(CCurl_easy_setopt_off_t(handle, option, curl_off_t(value)), option)
+    }
+
+    func setHeaderFunction(
+        _ callback: @escaping @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int
+    ) throws(CurlError) {
+        try check(CCurl_easy_setopt_header_function(handle, callback), CURLOPT_HEADERFUNCTION)
+    }
+
+    func setTransferInfoFunction(
+        _ callback:
+            @escaping @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+            -> Int32
+    ) throws(CurlError) {
+        try check(CCurl_easy_setopt_xferinfo_function(handle, callback), CURLOPT_XFERINFOFUNCTION)
+    }
+
     func setDebugFunction(
         _ callback:
             @escaping @convention(c) (

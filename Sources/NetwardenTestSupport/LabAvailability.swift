@@ -26,6 +26,7 @@ public struct LabProgram: Hashable, Sendable, CustomStringConvertible {
     public static let kdig = LabProgram("kdig", debianPackage: "knot-dnsutils")
     public static let unbound = LabProgram("unbound", debianPackage: "unbound")
     public static let tshark = LabProgram("tshark", debianPackage: "tshark")
+    public static let python3 = LabProgram("python3", debianPackage: "python3")
 
     public var isInstalled: Bool { ChildProcess.resolve(name) != nil }
 }
@@ -70,5 +71,17 @@ extension Trait where Self == ConditionTrait {
     public static func requiresLab(_ programs: LabProgram...) -> Self {
         let reason = Lab.unavailableReason(requiring: programs)
         return .enabled(if: reason == nil, Comment(rawValue: reason ?? "lab available"))
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only where every program in `programs` is installed (no lab, no root
+    /// needed); otherwise the test is skipped naming the missing programs and packages.
+    public static func requiresPrograms(_ programs: LabProgram...) -> Self {
+        let missing = programs.filter { !$0.isInstalled }
+        let reason =
+            "needs \(missing.map(\.description).joined(separator: ", ")); install with: apt-get install "
+            + Set(missing.map(\.debianPackage)).sorted().joined(separator: " ")
+        return .enabled(if: missing.isEmpty, Comment(rawValue: missing.isEmpty ? "programs installed" : reason))
     }
 }

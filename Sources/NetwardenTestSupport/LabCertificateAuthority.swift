@@ -14,7 +14,9 @@ public struct LabCertificateAuthority: Sendable {
         public var keyPath: String
     }
 
-    static func create(in directory: String) async throws -> LabCertificateAuthority {
+    /// Makes a new CA in `directory` (a lab makes its own with `Lab.certificateAuthority()`;
+    /// tests without a lab call this with a temporary directory).
+    public static func create(in directory: String) async throws -> LabCertificateAuthority {
         let authority = LabCertificateAuthority(
             certificatePath: directory + "/ca.pem",
             keyPath: directory + "/ca.key",
@@ -57,6 +59,33 @@ public struct LabCertificateAuthority: Sendable {
             [
                 "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=\(dnsNames.first ?? ipAddresses[0])",
+            ],
+            timeout: .seconds(30)
+        ).run()
+        try await Command(
+            [
+                "openssl", "x509", "-req", "-in", base + ".csr", "-CA", certificatePath, "-CAkey", keyPath,
+                "-CAcreateserial", "-out", base + ".pem", "-days", "2", "-extfile", base + ".ext",
+            ],
+            timeout: .seconds(30)
+        ).run()
+        return Issued(certificatePath: base + ".pem", keyPath: base + ".key")
+    }
+
+    /// Issues a client certificate (extendedKeyUsage clientAuth) for mutual TLS.
+    public func issueClientCertificate(commonName: String, fileName: String = "client") async throws -> Issued {
+        let base = directory + "/" + fileName
+        let extensions = """
+            basicConstraints=CA:FALSE
+            keyUsage=critical,digitalSignature
+            extendedKeyUsage=clientAuth
+
+            """
+        try extensions.write(toFile: base + ".ext", atomically: true, encoding: .utf8)
+        try await Command(
+            [
+                "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=\(commonName)",
             ],
             timeout: .seconds(30)
         ).run()
