@@ -6,18 +6,22 @@
 import Glibc
 import NetwardenSpool
 
+func fail(_ message: String) -> Never {
+    let bytes = Array((message + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(1)
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let first = UInt64(arguments[2]) else {
-    fputs("usage: netwarden-spool-stress DIRECTORY FIRST-COUNTER\n", stderr)
-    exit(2)
+    fail("usage: netwarden-spool-stress DIRECTORY FIRST-COUNTER")
 }
 let configuration = SpoolConfiguration(directory: arguments[1], segmentBytes: 64 << 10)
 let spool: Spool
 do {
     spool = try Spool.open(configuration, nowMilliseconds: 1_700_000_000_000)
 } catch {
-    fputs("open failed: \(error)\n", stderr)
-    exit(1)
+    fail("open failed: \(error)")
 }
 
 var counter = first
@@ -33,8 +37,7 @@ while true {
     }
     let result = spool.append(payloads, timestampMilliseconds: 1_700_000_000_000 + Int64(counter))
     guard result.appendedCount == batch else {
-        fputs("append dropped records: \(result.dropped)\n", stderr)
-        exit(1)
+        fail("append dropped records: \(result.dropped)")
     }
     counter += UInt64(batch)
     let line = Array("\(counter - 1)\n".utf8)
