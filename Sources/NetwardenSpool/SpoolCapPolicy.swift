@@ -56,10 +56,9 @@ enum SpoolCapPolicy {
     /// (`acknowledged` is the smallest acknowledged sequence among them). Never the active one.
     static func acknowledgedPrefix(_ segments: [SegmentSummary], acknowledged: UInt64) -> Int {
         var prefix = 0
-        for (index, segment) in segments.enumerated().dropLast() {
-            // A segment holds sequences below the next segment's first.
-            let last = segment.lastSequence ?? (segments[index + 1].firstSequence &- 1)
-            guard last <= acknowledged else { break }
+        for segment in segments.dropLast() {
+            // A sealed segment without records holds nothing anyone could still need.
+            guard segment.lastSequence.map({ $0 <= acknowledged }) ?? true else { break }
             prefix += 1
         }
         return prefix

@@ -35,9 +35,9 @@ func writeBytes(_ path: String, _ bytes: [UInt8]) {
 
 /// A payload that says which record it is: the counter, then `padding` filler bytes.
 func payload(_ counter: Int, padding: Int = 20) -> [UInt8] {
-    withUnsafeBytes(of: UInt64(counter).littleEndian) { Array($0) } + [UInt8](repeating: UInt8(counter & 0xff), count: padding)
+    withUnsafeBytes(of: Int64(counter).littleEndian) { Array($0) } + [UInt8](repeating: UInt8(counter & 0xff), count: padding)
 }
 
 func counter(of payload: [UInt8]) -> Int {
-    payload.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+    payload.withUnsafeBytes { Int(Int64(littleEndian: $0.loadUnaligned(as: Int64.self))) }
 }
