@@ -19,7 +19,8 @@ enum ConsumerAcknowledgement {
     static func decode(_ bytes: [UInt8]) -> UInt64? {
         guard bytes.last == UInt8(ascii: "\n") else { return nil }
         let parts = bytes.dropLast().split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[1].count == 8, let crc = UInt32(String(decoding: parts[1], as: UTF8.self), radix: 16),
+        guard parts.count == 2, parts[1].count == 8,
+            let crc = UInt32(String(decoding: parts[1], as: UTF8.self), radix: 16),
             CRC32C.checksum(Array(parts[0])) == crc
         else { return nil }
         return UInt64(String(decoding: parts[0], as: UTF8.self))
@@ -33,7 +34,8 @@ enum ConsumerAcknowledgement {
             let scalar = Unicode.Scalar(byte)
             let safe =
                 (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || (byte == UInt8(ascii: ".") && !name.isEmpty)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || (byte == UInt8(ascii: ".") && !name.isEmpty)
             if safe {
                 name.unicodeScalars.append(scalar)
             } else {

@@ -25,13 +25,16 @@ final class SegmentReader: Sendable {
         var maxPayload: Int
         var records: [SpoolRecord] = []
         var payloadBytes = 0
-        var full: Bool { records.count >= maxRecords || payloadBytes >= maxBytes }
+        /// The next record would have gone over `maxBytes`.
+        var outOfBytes = false
+        var full: Bool { outOfBytes || records.count >= maxRecords || payloadBytes >= maxBytes }
     }
 
     /// Reads records from `offset` up to `end` (a record boundary the writer had committed) into
     /// `batch`, skipping sequences at or below `batch.after` and damaged bytes. Returns where
     /// the next read continues: the offset after the last record taken and its record index.
-    func read(from offset: Int, end: Int, recordIndex: Int, into batch: inout Batch) -> (offset: Int, recordIndex: Int) {
+    func read(from offset: Int, end: Int, recordIndex: Int, into batch: inout Batch) -> (offset: Int, recordIndex: Int)
+    {
         var offset = offset
         var recordIndex = recordIndex
         var chunk = 256 << 10
@@ -42,7 +45,6 @@ final class SegmentReader: Sendable {
                 return (end, recordIndex)
             }
             var taken = (offset: offset, recordIndex: recordIndex)
-            var stoppedOnBudget = false
             let outcome = bytes.withUnsafeBytes { raw in
                 SegmentScanner.scan(
                     raw,
@@ -52,7 +54,7 @@ final class SegmentReader: Sendable {
                 ) { record, payload in
                     if record.header.sequence > batch.after {
                         if !batch.records.isEmpty && batch.payloadBytes + payload.count > batch.maxBytes {
-                            stoppedOnBudget = true
+                            batch.outOfBytes = true
                             return false
                         }
                         batch.records.append(
@@ -70,7 +72,7 @@ final class SegmentReader: Sendable {
                     return !batch.full
                 }
             }
-            if stoppedOnBudget || outcome.stoppedEarly { return taken }
+            if outcome.stoppedEarly { return taken }
             if outcome.resumeOffset <= offset {
                 // One record larger than the chunk: read a bigger one.
                 chunk *= 2

@@ -337,7 +337,11 @@ public final class Spool: Sendable {
         withState { state in
             if state.consumers[consumer] == nil {
                 let position = state.locate(after: 0)
-                state.consumers[consumer] = ConsumerState(acknowledged: 0, position: position.0, oldestTimestamp: position.1)
+                state.consumers[consumer] = ConsumerState(
+                    acknowledged: 0,
+                    position: position.0,
+                    oldestTimestamp: position.1
+                )
             }
             let sequence = min(sequence, state.nextSequence - 1)
             guard sequence > state.consumers[consumer]!.acknowledged else { return }

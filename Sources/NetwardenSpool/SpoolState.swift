@@ -100,7 +100,8 @@ struct SpoolState: ~Copyable {
                 } else if consumer.position.segmentFirstSequence == segment.firstSequence {
                     unacknowledged = segment.recordCount - consumer.position.recordIndex
                 } else {
-                    unacknowledged = consumer.position.segmentFirstSequence > segment.firstSequence ? 0 : segment.recordCount
+                    unacknowledged =
+                        consumer.position.segmentFirstSequence > segment.firstSequence ? 0 : segment.recordCount
                 }
                 consumers[name]!.droppedUnacknowledged += unacknowledged
                 lost = max(lost, unacknowledged)
@@ -199,7 +200,10 @@ struct SpoolState: ~Copyable {
         }
         guard low > 0 else {
             let first = segments[0]
-            return (SpoolPosition(segmentFirstSequence: first.firstSequence, offset: 0, recordIndex: 0), first.firstTimestamp)
+            return (
+                SpoolPosition(segmentFirstSequence: first.firstSequence, offset: 0, recordIndex: 0),
+                first.firstTimestamp
+            )
         }
         let segment = segments[low - 1]
         let atEnd = SpoolPosition(
@@ -209,20 +213,36 @@ struct SpoolState: ~Copyable {
         )
         guard let last = segment.lastSequence, last >= target else { return (normalize(atEnd), nil) }
         guard let range = segment.searchRange(for: target) else {
-            return (SpoolPosition(segmentFirstSequence: segment.firstSequence, offset: 0, recordIndex: 0), segment.firstTimestamp)
+            return (
+                SpoolPosition(segmentFirstSequence: segment.firstSequence, offset: 0, recordIndex: 0),
+                segment.firstTimestamp
+            )
         }
         guard let reader = SegmentReader(firstSequence: segment.firstSequence, path: segment.path),
-            let bytes = SpoolFileSystem.readAt(reader.descriptor, offset: range.start.offset, count: range.end - range.start.offset)
+            let bytes = SpoolFileSystem.readAt(
+                reader.descriptor,
+                offset: range.start.offset,
+                count: range.end - range.start.offset
+            )
         else { return (normalize(atEnd), nil) }
         var found: (SpoolPosition, Int64?)? = nil
         var index = range.start.recordIndex
         _ = bytes.withUnsafeBytes { raw in
-            SegmentScanner.scan(raw, baseOffset: range.start.offset, maxPayload: configuration.maxRecordBytes, isFinal: true) {
+            SegmentScanner.scan(
+                raw,
+                baseOffset: range.start.offset,
+                maxPayload: configuration.maxRecordBytes,
+                isFinal: true
+            ) {
                 record,
                 _ in
                 if record.header.sequence >= target {
                     found = (
-                        SpoolPosition(segmentFirstSequence: segment.firstSequence, offset: record.offset, recordIndex: index),
+                        SpoolPosition(
+                            segmentFirstSequence: segment.firstSequence,
+                            offset: record.offset,
+                            recordIndex: index
+                        ),
                         record.header.timestampMilliseconds
                     )
                     return false
@@ -232,7 +252,11 @@ struct SpoolState: ~Copyable {
             }
         }
         if let found { return found }
-        let next = SpoolPosition(segmentFirstSequence: segment.firstSequence, offset: range.end, recordIndex: range.endRecordIndex)
+        let next = SpoolPosition(
+            segmentFirstSequence: segment.firstSequence,
+            offset: range.end,
+            recordIndex: range.endRecordIndex
+        )
         return (normalize(next), nil)
     }
 

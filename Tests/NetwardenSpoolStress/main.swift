@@ -32,7 +32,10 @@ while true {
     var payloads: [[UInt8]] = []
     for index in 0..<batch {
         var payload = withUnsafeBytes(of: (counter + UInt64(index)).littleEndian) { Array($0) }
-        payload += [UInt8](repeating: UInt8(truncatingIfNeeded: counter), count: Int.random(in: 0...292, using: &generator))
+        payload += [UInt8](
+            repeating: UInt8(truncatingIfNeeded: counter),
+            count: Int.random(in: 0...292, using: &generator)
+        )
         payloads.append(payload)
     }
     let result = spool.append(payloads, timestampMilliseconds: 1_700_000_000_000 + Int64(counter))

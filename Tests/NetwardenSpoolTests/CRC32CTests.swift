@@ -36,7 +36,10 @@ import Testing
     @Test func continuesAcrossPieces() {
         let whole = Array("The quick brown fox jumps over the lazy dog".utf8)
         let split = whole.withUnsafeBytes { raw in
-            CRC32C.update(CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<13])), UnsafeRawBufferPointer(rebasing: raw[13...]))
+            CRC32C.update(
+                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<13])),
+                UnsafeRawBufferPointer(rebasing: raw[13...])
+            )
         }
         #expect(split == CRC32C.checksum(whole))
     }

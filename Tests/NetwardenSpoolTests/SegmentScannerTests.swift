@@ -21,7 +21,10 @@ import Testing
         return (bytes, ends)
     }
 
-    static func scan(_ bytes: [UInt8], isFinal: Bool = true) -> (sequences: [UInt64], payloads: [[UInt8]], outcome: SegmentScanOutcome) {
+    static func scan(
+        _ bytes: [UInt8],
+        isFinal: Bool = true
+    ) -> (sequences: [UInt64], payloads: [[UInt8]], outcome: SegmentScanOutcome) {
         var sequences: [UInt64] = []
         var payloads: [[UInt8]] = []
         let outcome = bytes.withUnsafeBytes { raw in

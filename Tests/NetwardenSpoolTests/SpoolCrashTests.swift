@@ -16,16 +16,22 @@ enum StressChild {
 }
 
 /// kill -9 at random moments while a child process appends as fast as it can.
-@Suite(.enabled(if: StressChild.isBuilt, "needs netwarden-spool-stress (swift build --build-tests)"), .timeLimit(.minutes(3)))
+@Suite(
+    .enabled(if: StressChild.isBuilt, "needs netwarden-spool-stress (swift build --build-tests)"),
+    .timeLimit(.minutes(3))
+)
 struct SpoolCrashTests {
     @Test func everyReturnedAppendSurvivesKillNineExactlyOnce() async throws {
-        try await withTemporaryDirectory { directory in
+        try await withAsyncTemporaryDirectory { directory in
             var generator = SeededGenerator(seed: UInt64(getpid()))
             var nextCounter: UInt64 = 0
             var ids = Set<String>()
             var lastSequence: UInt64 = 0
             for round in 0..<20 {
-                let child = try BackgroundProcess([StressChild.path, directory, String(nextCounter)], name: "stress \(round)")
+                let child = try BackgroundProcess(
+                    [StressChild.path, directory, String(nextCounter)],
+                    name: "stress \(round)"
+                )
                 try await child.waitForLine(timeout: .seconds(20)) { _ in true }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 5...150, using: &generator)))
                 child.signal(SIGKILL)
@@ -35,7 +41,10 @@ struct SpoolCrashTests {
                 let reported = child.lines.filter { !$0.isStandardError }.compactMap { UInt64($0.text) }.max()
                 let confirmed = try #require(reported)
 
-                let spool = try Spool.open(SpoolConfiguration(directory: directory, segmentBytes: 64 << 10), nowMilliseconds: 0)
+                let spool = try Spool.open(
+                    SpoolConfiguration(directory: directory, segmentBytes: 64 << 10),
+                    nowMilliseconds: 0
+                )
                 let records = SpoolTests.readAll(spool, after: lastSequence)
                 let counters = records.map { UInt64(counter(of: $0.payload)) }
                 // Every confirmed record is there once, in order; a few more may be (written but

@@ -8,8 +8,10 @@ import Testing
 @Suite(.enabled(if: getuid() == 0, "needs root to mount a 1 MiB tmpfs"), .timeLimit(.minutes(2)))
 struct SpoolDiskFullTests {
     @Test func fullDiskDropsCountsWarnsOnceLeavesNoTornRecordAndRecovers() async throws {
-        try await withTemporaryDirectory { mountPoint in
-            let mounted = try await Command(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]).run(check: false)
+        try await withAsyncTemporaryDirectory { mountPoint in
+            let mounted = try await Command(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]).run(
+                check: false
+            )
             try #require(mounted.succeeded, "mount failed: \(mounted.standardErrorText)")
             defer { _ = umount2(mountPoint, Int32(MNT_DETACH)) }
             let directory = mountPoint + "/spool"

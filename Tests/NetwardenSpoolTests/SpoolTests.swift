@@ -11,7 +11,12 @@ import Testing
 
     static func open(_ directory: String, segmentBytes: Int = 4096, maxBytes: Int64 = 1 << 30) throws -> Spool {
         try Spool.open(
-            SpoolConfiguration(directory: directory, segmentBytes: segmentBytes, maxBytes: maxBytes, maxFileSystemFraction: 0),
+            SpoolConfiguration(
+                directory: directory,
+                segmentBytes: segmentBytes,
+                maxBytes: maxBytes,
+                maxFileSystemFraction: 0
+            ),
             nowMilliseconds: now
         )
     }
@@ -58,7 +63,10 @@ import Testing
         try withTemporaryDirectory { directory in
             let spool = try Self.open(directory, segmentBytes: 1024)
             for index in 0..<500 {
-                #expect(spool.append([payload(index, padding: index % 90)], timestampMilliseconds: Self.now).appendedCount == 1)
+                #expect(
+                    spool.append([payload(index, padding: index % 90)], timestampMilliseconds: Self.now).appendedCount
+                        == 1
+                )
             }
             let files = segmentFiles(directory)
             #expect(files.count > 20)
@@ -78,6 +86,28 @@ import Testing
             }
             spool.close()
             #expect(Self.readAll(try Self.open(directory)).count == 500)
+        }
+    }
+
+    /// A byte budget that runs out at a segment boundary must not skip the next segments.
+    @Test func byteBudgetStopsAcrossSegmentsWithoutSkipping() throws {
+        try withTemporaryDirectory { directory in
+            let spool = try Self.open(directory, segmentBytes: 1024)
+            for index in 0..<300 { _ = spool.append([payload(index, padding: 92)], timestampMilliseconds: Self.now) }
+            var counters: [Int] = []
+            var last: UInt64 = 0
+            for maxBytes in [100, 250, 900, 1000, 5000] {
+                counters = []
+                last = 0
+                while true {
+                    let batch = spool.read(consumer: "budget", after: last, maxRecords: 1000, maxBytes: maxBytes)
+                    guard let newest = batch.last else { break }
+                    #expect(batch.count == 1 || batch.reduce(0) { $0 + $1.payload.count } <= maxBytes)
+                    counters += batch.map { counter(of: $0.payload) }
+                    last = newest.sequence
+                }
+                #expect(counters == Array(0..<300), "maxBytes \(maxBytes)")
+            }
         }
     }
 
@@ -112,7 +142,9 @@ import Testing
             do {
                 let spool = try Self.open(directory, segmentBytes: 2048)
                 spool.register(consumer: "collector")
-                for index in 0..<100 { _ = spool.append([payload(index)], timestampMilliseconds: Self.now + Int64(index)) }
+                for index in 0..<100 {
+                    _ = spool.append([payload(index)], timestampMilliseconds: Self.now + Int64(index))
+                }
                 let sent = spool.read(consumer: "collector", after: nil, maxRecords: 60, maxBytes: 1 << 20)
                 #expect(sent.count == 60)
                 spool.acknowledge(consumer: "collector", through: 40)
@@ -149,7 +181,7 @@ import Testing
     }
 
     @Test func readerSeesRecordsWhileTheyAreAppended() async throws {
-        try await withTemporaryDirectory { directory in
+        try await withAsyncTemporaryDirectory { directory in
             let spool = try Self.open(directory, segmentBytes: 8192)
             let total = 3000
             let writer = Task.detached {
@@ -177,7 +209,7 @@ import Testing
     }
 
     @Test func concurrentAppendersGetUniqueSequencesAndLoseNothing() async throws {
-        try await withTemporaryDirectory { directory in
+        try await withAsyncTemporaryDirectory { directory in
             let spool = try Self.open(directory, segmentBytes: 16384)
             let producers = 4
             let perProducer = 1000
@@ -235,7 +267,9 @@ import Testing
                 // Appends continue at a record boundary, with the lost record's sequence.
                 #expect(spool.append([payload(99)], timestampMilliseconds: Self.now).sequences == [5])
                 spool.close()
-                #expect(Self.readAll(try Self.open(directory, segmentBytes: 1 << 20)).map(\.sequence) == [1, 2, 3, 4, 5])
+                #expect(
+                    Self.readAll(try Self.open(directory, segmentBytes: 1 << 20)).map(\.sequence) == [1, 2, 3, 4, 5]
+                )
             }
         }
     }

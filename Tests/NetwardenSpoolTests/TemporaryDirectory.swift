@@ -11,7 +11,7 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     return try body(path)
 }
 
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+func withAsyncTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
     var template = Array("/tmp/nw-spool-XXXXXX".utf8CString)
     guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
     let path = String(cString: made)
@@ -35,7 +35,8 @@ func writeBytes(_ path: String, _ bytes: [UInt8]) {
 
 /// A payload that says which record it is: the counter, then `padding` filler bytes.
 func payload(_ counter: Int, padding: Int = 20) -> [UInt8] {
-    withUnsafeBytes(of: Int64(counter).littleEndian) { Array($0) } + [UInt8](repeating: UInt8(counter & 0xff), count: padding)
+    withUnsafeBytes(of: Int64(counter).littleEndian) { Array($0) }
+        + [UInt8](repeating: UInt8(counter & 0xff), count: padding)
 }
 
 func counter(of payload: [UInt8]) -> Int {
