@@ -8,6 +8,9 @@
 //   NetwardenCapture          edge: the only module that imports CPcap
 //   NetwardenHTTP             edge: the only module that imports CCurl
 //   NetwardenPlatform         edge: Linux syscalls (sd_notify socket, sysfs, clocks, hostname)
+//   NetwardenSpool            edge: the crash-safe on-disk queue between telemetry and uploaders
+//                             (segment files, fsync, flock); record format and cap policy are
+//                             pure files inside it, so no other module needs Glibc for them
 //   NetwardenCore             pure: config language and schema, log formatting, events, metrics;
 //                             no Glibc, no C libraries, no I/O
 //   NetwardenTelemetry        pure: the one model of what the daemon reports (metric families,
@@ -27,6 +30,7 @@
 //   NetwardenDaemon           services, config store, reload, watchdog, logging bootstrap
 //   netwarden                 the CLI executable (argument parsing only; calls into NetwardenDaemon)
 //   NetwardenTestSupport      lab namespaces, notify-socket listener, process runner for tests
+//   netwarden-spool-stress    test-only child that appends until kill -9 (crash-safety test)
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -86,6 +90,10 @@ let package = Package(
         .target(
             name: "NetwardenPlatform",
             dependencies: ["NetwardenCore", "NetwardenProtocols"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenSpool",
             swiftSettings: swiftSettings
         ),
 
@@ -228,6 +236,21 @@ let package = Package(
         .testTarget(
             name: "NetwardenHTTPTests",
             dependencies: ["NetwardenHTTP", "NetwardenCore", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenSpoolTests",
+            dependencies: [
+                "NetwardenSpool", "NetwardenTestSupport",
+                // Built with the tests: the kill -9 test runs it as a child process.
+                "netwarden-spool-stress",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "netwarden-spool-stress",
+            dependencies: ["NetwardenSpool"],
+            path: "Tests/NetwardenSpoolStress",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,63 @@
+import Foundation
+import Glibc
+import NetwardenSpool
+import NetwardenTestSupport
+import Testing
+
+/// A real ENOSPC from a 1 MiB tmpfs: needs root to mount it.
+@Suite(.enabled(if: getuid() == 0, "needs root to mount a 1 MiB tmpfs"), .timeLimit(.minutes(2)))
+struct SpoolDiskFullTests {
+    @Test func fullDiskDropsCountsWarnsOnceLeavesNoTornRecordAndRecovers() async throws {
+        try await withAsyncTemporaryDirectory { mountPoint in
+            let mounted = try await Command(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]).run(
+                check: false
+            )
+            try #require(mounted.succeeded, "mount failed: \(mounted.standardErrorText)")
+            defer { _ = umount2(mountPoint, Int32(MNT_DETACH)) }
+            let directory = mountPoint + "/spool"
+            let configuration = SpoolConfiguration(
+                directory: directory,
+                segmentBytes: 64 << 10,
+                maxBytes: 64 << 20,
+                maxFileSystemFraction: 0
+            )
+            let spool = try Spool.open(configuration, nowMilliseconds: 0)
+            spool.register(consumer: "uplink")
+
+            // Fill the file system with a file the spool does not own, then append until it fails.
+            let filler = directory + "/filler"
+            let fillerBytes = [UInt8](repeating: 0xaa, count: 900 << 10)
+            writeBytes(filler, fillerBytes)
+            var appended: [UInt64] = []
+            var warnings: [SpoolWarning] = []
+            var diskFull = 0
+            for index in 0..<2000 {
+                let result = spool.append([payload(index, padding: 180)], timestampMilliseconds: Int64(index))
+                appended += result.sequences
+                diskFull += result.dropped[.diskFull] ?? 0
+                if let warning = result.warning { warnings.append(warning) }
+            }
+            #expect(diskFull > 0)
+            #expect(warnings.count == 1 && warnings.first?.isRecovery == false)
+            #expect(spool.statistics.droppedRecords[.diskFull] == UInt64(diskFull))
+
+            // Nothing torn: the segments scan clean and hold exactly what was appended.
+            let stored = SpoolTests.readAll(spool, consumer: "uplink")
+            #expect(stored.map(\.sequence) == appended)
+            #expect(stored.map(\.sequence) == Array(1...UInt64(appended.count)))
+
+            // Space returns: appends work again, with one recovery notice.
+            unlink(filler)
+            let recovered = spool.append([payload(5000)], timestampMilliseconds: 5000)
+            #expect(recovered.sequences == [UInt64(appended.count + 1)])
+            #expect(recovered.warning?.isRecovery == true)
+            #expect(spool.append([payload(5001)], timestampMilliseconds: 5001).warning == nil)
+            spool.close()
+
+            let reopened = try Spool.open(configuration, nowMilliseconds: 0)
+            #expect(reopened.statistics.corruptRegionsSkipped == 0 && reopened.statistics.tornTailsTruncated == 0)
+            #expect(SpoolTests.readAll(reopened, consumer: "uplink").count == appended.count + 2)
+            reopened.close()
+        }
+    }
+}
