@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "NetwardenDelivery",
             dependencies: [
-                "NetwardenCore", "NetwardenTelemetry",
+                "NetwardenCore", "NetwardenTelemetry", "NetwardenRemoteWrite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -145,6 +145,9 @@ let package = Package(
                 "NetwardenCore",
                 "NetwardenTelemetry",
                 "NetwardenDelivery",
+                "NetwardenSpool",
+                "NetwardenRemoteWrite",
+                "NetwardenCompression",
                 "NetwardenProtocols",
                 "NetwardenInspection",
                 "NetwardenFiltering",

@@ -1,6 +1,7 @@
 import Logging
 import NetwardenCore
 import NetwardenPlatform
+import NetwardenSpool
 import NetwardenTelemetry
 import ServiceLifecycle
 import UnixSignals
@@ -11,6 +12,13 @@ public struct SettingsLoadFailure: Error, Sendable {
     public var lines: [String]
 
     public init(lines: [String]) { self.lines = lines }
+}
+
+/// Why the daemon refused to start (another instance holds the state directory).
+public struct DaemonStartError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public var description: String { message }
 }
 
 /// `netwarden run`: every long-lived part is a `Service` in one `ServiceGroup`.
@@ -61,6 +69,19 @@ public struct Daemon: Sendable {
     public static func outboxDirectory(stateDirectory: String) -> String { stateDirectory + "/outbox" }
 
     public func run() async throws {
+        // One daemon per state directory: two would interleave the spool and the outbox.
+        let lock: StateDirectoryLock?
+        do {
+            lock = try StateDirectoryLock.acquire(directory: initial.stateDirectory)
+        } catch {
+            if error.code == .locked {
+                logger.critical("cannot start: \(error.message)")
+                throw DaemonStartError(message: error.message)
+            }
+            logger.warning("cannot lock the state directory", metadata: ["error": "\(error.message)"])
+            lock = nil
+        }
+        defer { lock?.release() }
         let store = SettingsStore(initial)
         let liveness = LivenessMonitor()
         let status = DaemonStatus()
@@ -114,6 +135,7 @@ public struct Daemon: Sendable {
             applyReload(store: store, hub: hub, outbox: outbox, status: status)
         }
         let collect = TelemetryCollectService(hub: hub, status: status) { store.current.linkInterval }
+        let delivery = DeliveryService(store: store, hub: hub, status: status, logger: logger)
 
         var configuration = ServiceGroupConfiguration(
             services: [
@@ -123,6 +145,7 @@ public struct Daemon: Sendable {
                 .init(service: wifi),
                 .init(service: capture),
                 .init(service: collect),
+                .init(service: delivery),
                 .init(service: reload),
             ],
             gracefulShutdownSignals: shutdownSignals,

@@ -262,6 +262,16 @@ public final class Spool: Sendable {
         }
     }
 
+    /// Forgets `consumer` (an output removed from the configuration): its acknowledgement file
+    /// goes, and segments are no longer kept for it. Unknown names change nothing.
+    public func unregister(consumer: String) {
+        withState { state in
+            guard state.consumers.removeValue(forKey: consumer) != nil else { return }
+            unlink(state.consumersDirectory + "/" + ConsumerAcknowledgement.fileName(consumer: consumer))
+            state.dropAcknowledged()
+        }
+    }
+
     /// The names of the registered consumers.
     public var consumers: [String] { state.withLock { Array($0.consumers.keys).sorted() } }
 

@@ -91,6 +91,11 @@ struct RunCommand: AsyncParsableCommand {
             notifier: SystemdNotifier(environment: environment),
             reloadTriggers: triggers
         )
-        try await daemon.run()
+        do {
+            try await daemon.run()
+        } catch is DaemonStartError {
+            // Already logged; EX_TEMPFAIL-like status so systemd's restart logic can tell it apart.
+            throw ExitCode(75)
+        }
     }
 }
