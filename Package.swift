@@ -5,8 +5,11 @@
 // Module layers (C only at the edge, a pure core in the middle):
 //
 //   CPcap, CCurl              system-library module maps (+ one shim header for curl's variadics)
+//   CSnappy, CZlib            system-library module maps (+ zlib's init macros as functions)
 //   NetwardenCapture          edge: the only module that imports CPcap
 //   NetwardenHTTP             edge: the only module that imports CCurl
+//   NetwardenCompression      edge: the only module that imports CSnappy and CZlib (snappy block
+//                             for remote write, gzip for Loki push; bounded decompression)
 //   NetwardenPlatform         edge: Linux syscalls (sd_notify socket, sysfs, clocks, hostname)
 //   NetwardenCore             pure: config language and schema, log formatting, events, metrics;
 //                             no Glibc, no C libraries, no I/O
@@ -62,6 +65,16 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "NetwardenCapture",
             dependencies: [
@@ -74,6 +87,11 @@ let package = Package(
         .target(
             name: "NetwardenHTTP",
             dependencies: ["CCurl", "NetwardenCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenCompression",
+            dependencies: ["CSnappy", "CZlib"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -167,6 +185,11 @@ let package = Package(
         .testTarget(
             name: "NetwardenProtocolsTests",
             dependencies: ["NetwardenProtocols", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenCompressionTests",
+            dependencies: ["NetwardenCompression", "NetwardenTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
