@@ -18,6 +18,8 @@
 //   NetwardenInspection       pure: flow table and per-flow inspection turning packets into name,
 //                             outcome and flow events (the passive engine, shared by live capture
 //                             and `netwarden analyze`)
+//   NetwardenRemoteWrite      pure: Prometheus remote write 1.0 protobuf, hand-written straight
+//                             into one byte buffer (encoder, and a decoder for tests and receivers)
 //   NetwardenFiltering        pure: category lists and matching, leak/blocked/bypass judgement,
 //                             client pseudonymisation, filter events with evidence
 //   NetwardenDaemon           services, config store, reload, watchdog, logging bootstrap
@@ -120,6 +122,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NetwardenRemoteWrite",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NetwardenFiltering",
             dependencies: [
                 "NetwardenCore", "NetwardenInspection", "NetwardenProtocols",
@@ -190,6 +196,13 @@ let package = Package(
         .testTarget(
             name: "NetwardenCompressionTests",
             dependencies: ["NetwardenCompression", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenRemoteWriteTests",
+            dependencies: ["NetwardenRemoteWrite", "NetwardenCompression", "NetwardenTestSupport"],
+            // remote.proto/types.proto are read by protoc at test time, not built.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
