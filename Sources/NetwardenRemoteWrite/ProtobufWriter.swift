@@ -80,10 +80,35 @@ struct ProtobufWriter {
         }
     }
 
+    /// Bytes that are already protobuf (a pre-encoded label block), copied as they are.
+    @inline(__always)
+    mutating func raw(_ source: UnsafeRawBufferPointer) {
+        precondition(offset + source.count <= end, "protobuf writer overran its region")
+        if let from = source.baseAddress { (base + offset).copyMemory(from: from, byteCount: source.count) }
+        offset += source.count
+    }
+
     /// The header of a length-delimited (embedded message) field whose content follows.
     @inline(__always)
     mutating func messageHeader(field: UInt8, length: Int) {
         byte(Self.tag(field, Self.lengthDelimited))
         varint(UInt64(length))
+    }
+}
+
+extension [UInt8] {
+    /// Grows the array by exactly `size` bytes and lets `body` fill them through a writer, checking
+    /// that it filled them all.
+    mutating func write(size: Int, _ body: (inout ProtobufWriter) -> Void) {
+        guard size > 0 else { return }
+        let start = count
+        // Zero-filling costs a memset; Array has no way to append uninitialised bytes without
+        // Swift 6.2's OutputSpan, which the manifest's macOS 15 floor rules out.
+        append(contentsOf: repeatElement(0, count: size))
+        withUnsafeMutableBytes { buffer in
+            var writer = ProtobufWriter(buffer, offset: start)
+            body(&writer)
+            precondition(writer.isAtEnd, "remote write size arithmetic disagrees with what was written")
+        }
     }
 }

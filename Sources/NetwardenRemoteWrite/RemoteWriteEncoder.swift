@@ -9,11 +9,11 @@
 /// let body = Snappy.compress(encoder.finish())
 /// ```
 ///
-/// Why protobuf by hand rather than swift-protobuf: the schema is four tiny messages that have not
-/// changed since 2017 (remote write 1.0 is frozen; 2.0 is a different message), and generated
-/// code wants a `TimeSeries` object with a `[Sample]` array of objects per series, then walks the
-/// tree twice (size, then serialise) and copies into `Data`. A gateway pushes thousands of
-/// samples every few seconds on a small CPU, so this encoder instead:
+/// Why protobuf by hand rather than swift-protobuf: what remote write 1.0 sends is four small
+/// messages fixed by its published spec (2.0 is a separate message), not worth a dependency and a
+/// code generator; and generated code wants a `WriteRequest` value built first, with `[Label]` and
+/// `[Sample]` arrays (allocations) per series, which it then walks twice (size, then bytes). A
+/// gateway pushes thousands of samples every few seconds on a small CPU, so this encoder instead:
 ///
 /// - computes each series' exact encoded size from the label byte counts and the timestamps'
 ///   varint sizes (the only variable-width parts), writes the length prefix once, then the
@@ -21,6 +21,8 @@
 /// - writes label strings from the strings' own UTF-8 storage and samples from the caller's
 ///   array, with no intermediate `Label` or `Sample` values;
 /// - appends to one `[UInt8]` that `removeAll(keepingCapacity:)` reuses for the next batch.
+/// - for series pushed every interval, takes a `RemoteWriteLabels` whose label bytes were checked
+///   and encoded once, so a push is a copy of those bytes plus one sample.
 ///
 /// The wire layout, for reference (`WriteRequest` is the top level, so a series is simply one
 /// more field 1 appended, which is what makes the streaming API possible):
@@ -98,23 +100,31 @@ public struct RemoteWriteEncoder: Sendable {
         samples: [(value: Double, timestampMilliseconds: Int64)]
     ) throws(RemoteWriteError) {
         let labels = try Self.checked(labels)
-        var samplesSize = 0
-        var previous = Int64.min
-        for (index, sample) in samples.enumerated() {
-            guard index == 0 || sample.timestampMilliseconds > previous else {
-                throw RemoteWriteError(
-                    .samplesOutOfOrder,
-                    "\(Self.name(labels)): sample \(index) at \(sample.timestampMilliseconds) ms "
-                        + "does not follow \(previous) ms"
-                )
-            }
-            previous = sample.timestampMilliseconds
-            samplesSize += Self.sampleSize(sample.timestampMilliseconds)
-        }
+        let samplesSize = try Self.samplesSize(samples) { Self.name(labels) }
         writeSeries(labels: labels, samplesSize: samplesSize) { writer in
-            for sample in samples {
-                Self.writeSample(sample.value, sample.timestampMilliseconds, into: &writer)
-            }
+            Self.writeSamples(samples, into: &writer)
+        }
+        sampleCount += samples.count
+    }
+
+    /// Appends one series with a single sample, its labels already checked and encoded: the
+    /// fast path for series pushed every interval. Cannot fail.
+    public mutating func append(_ labels: RemoteWriteLabels, value: Double, timestampMilliseconds: Int64) {
+        writeSeries(encodedLabels: labels.encoded, samplesSize: Self.sampleSize(timestampMilliseconds)) { writer in
+            Self.writeSample(value, timestampMilliseconds, into: &writer)
+        }
+        sampleCount += 1
+    }
+
+    /// Appends one series with its samples, its labels already checked and encoded. Throws,
+    /// writing nothing, unless timestamps strictly increase.
+    public mutating func append(
+        _ labels: RemoteWriteLabels,
+        samples: [(value: Double, timestampMilliseconds: Int64)]
+    ) throws(RemoteWriteError) {
+        let samplesSize = try Self.samplesSize(samples) { labels.metricName }
+        writeSeries(encodedLabels: labels.encoded, samplesSize: samplesSize) { writer in
+            Self.writeSamples(samples, into: &writer)
         }
         sampleCount += samples.count
     }
@@ -126,7 +136,7 @@ public struct RemoteWriteEncoder: Sendable {
         for text in [metadata.metricFamilyName, metadata.help, metadata.unit] where !text.isEmpty {
             contentSize += ProtobufWriter.lengthDelimitedSize(text.utf8.count)
         }
-        write(size: ProtobufWriter.lengthDelimitedSize(contentSize)) { writer in
+        bytes.write(size: ProtobufWriter.lengthDelimitedSize(contentSize)) { writer in
             writer.messageHeader(field: 3, length: contentSize)
             if metadata.type != .unknown {
                 writer.byte(ProtobufWriter.tag(1, ProtobufWriter.varint))
@@ -149,32 +159,37 @@ public struct RemoteWriteEncoder: Sendable {
         for label in labels {
             contentSize += ProtobufWriter.lengthDelimitedSize(Self.labelSize(label))
         }
-        write(size: ProtobufWriter.lengthDelimitedSize(contentSize)) { writer in
+        bytes.write(size: ProtobufWriter.lengthDelimitedSize(contentSize)) { writer in
             writer.messageHeader(field: 1, length: contentSize)
-            for label in labels {
-                writer.messageHeader(field: 1, length: Self.labelSize(label))
-                writer.string(field: 1, label.name)
-                writer.string(field: 2, label.value)
-            }
+            for label in labels { Self.writeLabel(label, into: &writer) }
             samples(&writer)
         }
         seriesCount += 1
     }
 
-    /// Grows the buffer by exactly `size` bytes and lets `body` fill them, checking it did.
-    private mutating func write(size: Int, _ body: (inout ProtobufWriter) -> Void) {
-        let start = bytes.count
-        // Zero-filling costs a memset; Array has no way to append uninitialised bytes.
-        bytes.append(contentsOf: repeatElement(0, count: size))
-        bytes.withUnsafeMutableBytes { buffer in
-            var writer = ProtobufWriter(buffer, offset: start)
-            body(&writer)
-            precondition(writer.isAtEnd, "remote write size arithmetic disagrees with what was written")
+    private mutating func writeSeries(
+        encodedLabels: [UInt8],
+        samplesSize: Int,
+        samples: (inout ProtobufWriter) -> Void
+    ) {
+        let contentSize = encodedLabels.count + samplesSize
+        bytes.write(size: ProtobufWriter.lengthDelimitedSize(contentSize)) { writer in
+            writer.messageHeader(field: 1, length: contentSize)
+            encodedLabels.withUnsafeBytes { writer.raw($0) }
+            samples(&writer)
         }
+        seriesCount += 1
     }
 
     @inline(__always)
-    private static func labelSize(_ label: (name: String, value: String)) -> Int {
+    static func writeLabel(_ label: (name: String, value: String), into writer: inout ProtobufWriter) {
+        writer.messageHeader(field: 1, length: labelSize(label))
+        writer.string(field: 1, label.name)
+        writer.string(field: 2, label.value)
+    }
+
+    @inline(__always)
+    static func labelSize(_ label: (name: String, value: String)) -> Int {
         ProtobufWriter.lengthDelimitedSize(label.name.utf8.count)
             + ProtobufWriter.lengthDelimitedSize(label.value.utf8.count)
     }
@@ -182,6 +197,33 @@ public struct RemoteWriteEncoder: Sendable {
     @inline(__always)
     private static func sampleSize(_ timestamp: Int64) -> Int {
         sampleSizeWithoutTimestamp + ProtobufWriter.varintSize(UInt64(bitPattern: timestamp))
+    }
+
+    /// The encoded size of `samples`, checking that their timestamps strictly increase.
+    private static func samplesSize(
+        _ samples: [(value: Double, timestampMilliseconds: Int64)],
+        seriesName: () -> String
+    ) throws(RemoteWriteError) -> Int {
+        var size = 0
+        var previous = Int64.min
+        for (index, sample) in samples.enumerated() {
+            guard index == 0 || sample.timestampMilliseconds > previous else {
+                throw RemoteWriteError(
+                    .samplesOutOfOrder,
+                    "\(seriesName()): sample \(index) at \(sample.timestampMilliseconds) ms does not follow \(previous) ms"
+                )
+            }
+            previous = sample.timestampMilliseconds
+            size += sampleSize(sample.timestampMilliseconds)
+        }
+        return size
+    }
+
+    private static func writeSamples(
+        _ samples: [(value: Double, timestampMilliseconds: Int64)],
+        into writer: inout ProtobufWriter
+    ) {
+        for sample in samples { writeSample(sample.value, sample.timestampMilliseconds, into: &writer) }
     }
 
     @inline(__always)
@@ -198,7 +240,7 @@ public struct RemoteWriteEncoder: Sendable {
 
     /// The labels as the receiver needs them: empty values dropped, sorted, unique, valid.
     /// Returns the caller's own array (no copy) when it already is, as the telemetry hub's are.
-    private static func checked(
+    static func checked(
         _ labels: [(name: String, value: String)]
     ) throws(RemoteWriteError) -> [(name: String, value: String)] {
         var inOrder = true
@@ -239,29 +281,41 @@ public struct RemoteWriteEncoder: Sendable {
     }
 
     /// Bytewise UTF-8 order, which is how Go (and so every receiver) compares label names.
+    /// Checking labels is most of the cost of a series that is not pre-encoded, so native
+    /// strings are compared over their storage rather than through `String.UTF8View`'s iterator.
     @inline(__always)
-    private static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    private static func precedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { a in
+            b.utf8.withContiguousStorageIfAvailable { b in
+                for index in 0..<min(a.count, b.count) where a[index] != b[index] { return a[index] < b[index] }
+                return a.count < b.count
+            }
+        }
+        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
 
     private static func name(_ labels: [(name: String, value: String)]) -> String {
         labels.first { $0.name == metricNameLabel }?.value ?? "(no __name__)"
     }
 
-    private static func isValidLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, isLetterOrUnderscore(first) else { return false }
-        return name.utf8.allSatisfy { isLetterOrUnderscore($0) || isDigit($0) }
-    }
-
-    private static func isValidMetricName(_ name: String) -> Bool {
-        let colon = UInt8(ascii: ":")
-        guard let first = name.utf8.first, isLetterOrUnderscore(first) || first == colon else { return false }
-        return name.utf8.allSatisfy { isLetterOrUnderscore($0) || isDigit($0) || $0 == colon }
-    }
-
+    /// `[a-zA-Z_][a-zA-Z0-9_]*`, or with `colons`, `[a-zA-Z_:][a-zA-Z0-9_:]*`.
     @inline(__always)
-    private static func isLetterOrUnderscore(_ byte: UInt8) -> Bool {
-        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "_")
+    private static func isValidName(_ name: String, colons: Bool) -> Bool {
+        func check(_ bytes: some Collection<UInt8>) -> Bool {
+            var first = true
+            for byte in bytes {
+                let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+                let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+                guard letter || byte == UInt8(ascii: "_") || (colons && byte == UInt8(ascii: ":")) || (digit && !first)
+                else { return false }
+                first = false
+            }
+            return !first
+        }
+        return name.utf8.withContiguousStorageIfAvailable(check) ?? check(name.utf8)
     }
 
-    @inline(__always)
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    private static func isValidLabelName(_ name: String) -> Bool { isValidName(name, colons: false) }
+
+    private static func isValidMetricName(_ name: String) -> Bool { isValidName(name, colons: true) }
 }
