@@ -38,7 +38,8 @@ public enum Snappy {
         _ input: UnsafeRawBufferPointer,
         maxBytes: Int = defaultMaxBytes
     ) throws(CompressionError) -> [UInt8] {
-        try withNonNullBase(input) { (source) throws(CompressionError) in
+        precondition(maxBytes >= 0 && maxBytes < .max, "maxBytes must be in 0..<Int.max")
+        return try withNonNullBase(input) { (source) throws(CompressionError) in
             try uncompress(source, count: input.count, maxBytes: maxBytes)
         }
     }

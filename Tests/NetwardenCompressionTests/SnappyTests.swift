@@ -41,19 +41,14 @@ struct SnappyTests {
 
     @Test(.enabled(if: ReferenceTools.pythonSnappyMissing == nil, "\(ReferenceTools.pythonSnappyMissing ?? "")"))
     func weReadPythonSnappyBlocks() async throws {
-        // Empty stdin never reaches Command's pipe, so the empty case is python's own literal.
-        for input in Self.inputs where !input.isEmpty {
+        for input in Self.inputs {
+            // An empty input reaches python as /dev/null on stdin, which reads as b''.
             let compressed = try await ReferenceTools.python(
                 "import sys, snappy; sys.stdout.buffer.write(snappy.compress(sys.stdin.buffer.read()))",
                 input: input
             )
             #expect(try Snappy.uncompress(compressed) == input)
         }
-        let empty = try await ReferenceTools.python(
-            "import sys, snappy; sys.stdout.buffer.write(snappy.compress(b''))",
-            input: []
-        )
-        #expect(try Snappy.uncompress(empty) == [])
     }
 
     @Test func forgedLengthIsRefusedBeforeAllocating() throws {

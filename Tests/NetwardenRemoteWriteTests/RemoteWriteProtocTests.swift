@@ -114,7 +114,7 @@ struct RemoteWriteProtocTests {
     }
 
     @Test func emptyRequestIsAnEmptyMessage() async throws {
-        // Command sends no stdin for an empty input, which protoc reads as the empty message.
+        // Command gives an empty input as /dev/null on stdin: zero bytes, the empty message.
         #expect(try await protocDecode(RemoteWriteEncoder().finish()) == "")
     }
 }
