@@ -124,6 +124,30 @@ let shuffled = try measure { encoder, batch in
 }
 report("10k series x 1 sample, labels unsorted", shuffled, samplesPerRun: batchSamples * batchesPerRun)
 
+// One 1M-sample request (10k series x 100 samples), as a spool might send after a long outage.
+let millionLabels = try (0..<10_000).map { try RemoteWriteLabels(labels(series: $0)) }
+let millionSamples = (0..<100).map { (value: Double($0) * 0.5, timestampMilliseconds: start + Int64($0) * 15_000) }
+var millionEncode: [Duration] = []
+var millionSnappy: [Duration] = []
+var millionBytes = (body: 0, snappy: 0)
+var millionEncoder = RemoteWriteEncoder()
+for _ in 0..<runs {
+    millionEncoder.removeAll()
+    millionEncode.append(
+        try clock.measure {
+            for series in millionLabels { try millionEncoder.append(series, samples: millionSamples) }
+        }
+    )
+    let body = millionEncoder.finish()
+    var compressed: [UInt8] = []
+    millionSnappy.append(clock.measure { compressed = Snappy.compress(body) })
+    millionBytes = (body.count, compressed.count)
+}
+print("one 1M-sample request (10k series x 100): body \(millionBytes.body) B, snappy \(millionBytes.snappy) B")
+print(
+    "  encode \(format3(seconds(median(millionEncode)) * 1000)) ms, snappy \(format3(seconds(median(millionSnappy)) * 1000)) ms"
+)
+
 // For scale: gzip level 6 on the same 10k-series body (Loki's encoding, not remote write's).
 var encoder = RemoteWriteEncoder()
 for series in 0..<batchSamples {

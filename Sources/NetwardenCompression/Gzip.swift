@@ -3,8 +3,9 @@ import CZlib
 /// gzip (RFC 1952) through zlib: the body encoding for Loki push and most HTTP APIs that accept
 /// `Content-Encoding: gzip`.
 ///
-/// zlib writes straight into the returned array's storage, which is never zero-filled first.
-/// Compression sizes it with `deflateBound`, so a body is compressed in one `deflate` call.
+/// zlib writes straight into array storage, which is never zero-filled first. Compression sizes
+/// it with `deflateBound`, so a body is compressed in one `deflate` call, and copies the result
+/// into an exact-size array when it compressed well (see `trimmingSlack`).
 /// Decompression starts from the size the gzip trailer claims (only a hint: the input is not
 /// trusted), grows by doubling when the stream proves it needs more, and stops at the caller's
 /// `maxBytes`: a small body that would expand to gigabytes (a zip bomb) fails with `.tooLarge`
@@ -58,7 +59,7 @@ public enum Gzip {
                 if written == output.count { return false }
             }
         }
-        return output
+        return output.trimmingSlack()
     }
 
     /// Compresses `input` into one gzip member; see `compress(_:level:)` for the level.

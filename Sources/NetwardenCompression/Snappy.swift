@@ -3,8 +3,10 @@ import CSnappy
 /// Snappy block compression, the body encoding Prometheus remote write 1.0 requires
 /// (`Content-Encoding: snappy` means the raw block format, not the framed stream format).
 ///
-/// Output is written straight into the returned array's storage: it is allocated once at
-/// `snappy_max_compressed_length` and trimmed to what snappy wrote, with no staging buffer.
+/// Output is written straight into array storage allocated once at
+/// `snappy_max_compressed_length`, with no staging buffer; when the data compressed well, the
+/// result is copied once into an exact-size array so a queued body does not keep the worst-case
+/// allocation.
 public enum Snappy {
     /// The output cap `uncompress` applies when the caller gives none: well above any remote
     /// write batch we send (receivers reject far smaller bodies), far below what would hurt a
@@ -14,7 +16,7 @@ public enum Snappy {
     /// Compresses `input` into one snappy block.
     public static func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         let bound = snappy_max_compressed_length(input.count)
-        return withNonNullBase(input) { source in
+        let output = withNonNullBase(input) { source in
             [UInt8](unsafeUninitializedCapacity: bound) { output, initializedCount in
                 var length = bound
                 let status = output.withMemoryRebound(to: CChar.self) { output in
@@ -25,6 +27,7 @@ public enum Snappy {
                 initializedCount = length
             }
         }
+        return output.trimmingSlack()
     }
 
     /// Compresses `input` into one snappy block.
