@@ -43,9 +43,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "netwarden", targets: ["netwarden"]),
-        // Exported only so the fuzz package (Fuzz/Package.swift) can depend on the parsers.
+        // Exported only so the fuzz package (Fuzz/Package.swift) can depend on the parsers and decoders.
         .library(name: "NetwardenProtocols", targets: ["NetwardenProtocols"]),
         .library(name: "NetwardenCore", targets: ["NetwardenCore"]),
+        .library(name: "NetwardenRemoteWrite", targets: ["NetwardenRemoteWrite"]),
+        .library(name: "NetwardenCompression", targets: ["NetwardenCompression"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
