@@ -5,8 +5,11 @@
 // Module layers (C only at the edge, a pure core in the middle):
 //
 //   CPcap, CCurl              system-library module maps (+ one shim header for curl's variadics)
+//   CSnappy, CZlib            system-library module maps (+ zlib's init macros as functions)
 //   NetwardenCapture          edge: the only module that imports CPcap
 //   NetwardenHTTP             edge: the only module that imports CCurl
+//   NetwardenCompression      edge: the only module that imports CSnappy and CZlib (snappy block
+//                             for remote write, gzip for Loki push; bounded decompression)
 //   NetwardenPlatform         edge: Linux syscalls (sd_notify socket, sysfs, clocks, hostname)
 //   NetwardenSpool            edge: the crash-safe on-disk queue between telemetry and uploaders
 //                             (segment files, fsync, flock); record format and cap policy are
@@ -25,6 +28,8 @@
 //   NetwardenInspection       pure: flow table and per-flow inspection turning packets into name,
 //                             outcome and flow events (the passive engine, shared by live capture
 //                             and `netwarden analyze`)
+//   NetwardenRemoteWrite      pure: Prometheus remote write 1.0 protobuf, hand-written straight
+//                             into one byte buffer (encoder, and a decoder for tests and receivers)
 //   NetwardenFiltering        pure: category lists and matching, leak/blocked/bypass judgement,
 //                             client pseudonymisation, filter events with evidence
 //   NetwardenDaemon           services, config store, reload, watchdog, logging bootstrap
@@ -49,9 +54,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "netwarden", targets: ["netwarden"]),
-        // Exported only so the fuzz package (Fuzz/Package.swift) can depend on the parsers.
+        // Exported only so the fuzz package (Fuzz/Package.swift) can depend on the parsers and decoders.
         .library(name: "NetwardenProtocols", targets: ["NetwardenProtocols"]),
         .library(name: "NetwardenCore", targets: ["NetwardenCore"]),
+        .library(name: "NetwardenRemoteWrite", targets: ["NetwardenRemoteWrite"]),
+        .library(name: "NetwardenCompression", targets: ["NetwardenCompression"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -73,6 +80,16 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "NetwardenCapture",
             dependencies: [
@@ -85,6 +102,11 @@ let package = Package(
         .target(
             name: "NetwardenHTTP",
             dependencies: ["CCurl", "NetwardenCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenCompression",
+            dependencies: ["CSnappy", "CZlib"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -127,6 +149,10 @@ let package = Package(
         .target(
             name: "NetwardenInspection",
             dependencies: ["NetwardenProtocols"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenRemoteWrite",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -212,6 +238,18 @@ let package = Package(
         .testTarget(
             name: "NetwardenProtocolsTests",
             dependencies: ["NetwardenProtocols", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenCompressionTests",
+            dependencies: ["NetwardenCompression", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenRemoteWriteTests",
+            dependencies: ["NetwardenRemoteWrite", "NetwardenCompression", "NetwardenTestSupport"],
+            // remote.proto/types.proto are read by protoc at test time, not built.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -38,6 +38,8 @@ let harnesses: [(String, [String])] = [
     ("FuzzTOML", ["NetwardenCore"]),
     ("FuzzNetwardenConfig", ["NetwardenCore"]),
     ("FuzzProcFiles", ["NetwardenCore"]),
+    ("FuzzRemoteWriteDecoder", ["NetwardenRemoteWrite"]),
+    ("FuzzDecompression", ["NetwardenCompression"]),
 ]
 
 let package = Package(
