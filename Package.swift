@@ -8,6 +8,8 @@
 //   NetwardenCapture          edge: the only module that imports CPcap
 //   NetwardenHTTP             edge: the only module that imports CCurl
 //   NetwardenPlatform         edge: Linux syscalls (sd_notify socket, sysfs, clocks, hostname)
+//   NetwardenMetricsEndpoint  edge: the local Prometheus `/metrics` HTTP endpoint; the only module
+//                             that imports swift-nio
 //   NetwardenCore             pure: config language and schema, log formatting, events, metrics;
 //                             no Glibc, no C libraries, no I/O
 //   NetwardenProtocols        pure: zero-copy wire decoding (link/IP/TCP/UDP, DNS, TLS, QUIC, HTTP)
@@ -49,6 +51,9 @@ let package = Package(
         // QUIC Initial decryption (HKDF, AES-GCM, ChaCha20) and the AES block function for header
         // protection; also the keyed hash that pseudonymises client addresses.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // The local /metrics endpoint: a maintained HTTP/1 parser with header limits, instead of a
+        // hand-written one facing whatever connects to the port.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // MARK: C edge
@@ -79,6 +84,19 @@ let package = Package(
         .target(
             name: "NetwardenPlatform",
             dependencies: ["NetwardenCore", "NetwardenProtocols"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenMetricsEndpoint",
+            dependencies: [
+                // ListenAddress: the config validates `[metrics] listen` with the same parser.
+                "NetwardenCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -186,6 +204,18 @@ let package = Package(
             name: "NetwardenDaemonTests",
             dependencies: [
                 "NetwardenDaemon", "NetwardenCore", "NetwardenPlatform", "NetwardenTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenMetricsEndpointTests",
+            dependencies: [
+                "NetwardenMetricsEndpoint", "NetwardenCore", "NetwardenTestSupport",
+                // Test clients on NIO: waiting on a slow server never blocks a test thread.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
