@@ -16,8 +16,9 @@ import Synchronization
 /// socket and every open connection are closed before `run()` returns.
 ///
 /// Slow and malformed clients: NIOHTTP1 parses requests with header limits and answers parse
-/// errors with 400; each connection must deliver a request within `requestTimeout` and read its
-/// response within `writeTimeout`; at most `maxConnections` are open at once.
+/// errors with 400; each connection must deliver a request within `requestTimeout` and keep
+/// reading its response (no `writeTimeout` without progress); at most `maxConnections` are open
+/// at once, further clients wait in the kernel's backlog.
 public final class MetricsEndpoint: Service, Sendable {
     private struct State {
         var address: ListenAddress?
@@ -117,7 +118,7 @@ public final class MetricsEndpoint: Service, Sendable {
                 if failure.code != lastFailure {
                     logger.error(
                         "\(failure); retrying",
-                        metadata: ["code": "\(failure.code)", "retry_max_seconds": "\(options.maxBindRetryDelay)"]
+                        metadata: ["code": "\(failure.code)", "retry_max": "\(options.maxBindRetryDelay)"]
                     )
                 } else {
                     logger.debug("\(failure); retrying", metadata: ["code": "\(failure.code)"])

@@ -8,8 +8,9 @@ public struct MetricsEndpointOptions: Sendable, Hashable {
     /// connection opened or its previous response was written. A read-idle timeout alone would
     /// not stop a slowloris client, which sends a byte every few seconds forever.
     public var requestTimeout: Duration = .seconds(10)
-    /// How long a response may take to be written; a client that stops reading is dropped
-    /// instead of holding a connection slot and its buffered response.
+    /// How long writing a response may make no progress; a client that stops reading is dropped
+    /// instead of holding a connection slot and its buffered response, while a slow reader of a
+    /// large response is not.
     public var writeTimeout: Duration = .seconds(10)
     /// Request header bytes at most (request line excluded by the parser). Scrapers send a few
     /// hundred bytes; the parser's 80 KiB default is far more than this endpoint needs.

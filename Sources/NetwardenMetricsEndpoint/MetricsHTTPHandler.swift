@@ -13,6 +13,9 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// Large enough that a typical exposition is one or two writes.
+    private static let writeSliceBytes = 256 * 1024
+
     private let render: @Sendable () -> [UInt8]
     private let options: MetricsEndpointOptions
     private let logger: Logger
@@ -102,13 +105,20 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         }
         let head = HTTPResponseHead(version: version, status: response.status, headers: headers)
         context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
-        if response.sendsBody && !response.body.isEmpty {
-            let buffer = context.channel.allocator.buffer(bytes: response.body)
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        }
         responsesInFlight += 1
-        if responsesInFlight == 1 {
-            arm(context: context, after: options.writeTimeout, reason: "client did not read the response in time")
+        if responsesInFlight == 1 { awaitWriteProgress(context: context) }
+        if response.sendsBody && !response.body.isEmpty {
+            // Written in slices, each restarting the write deadline as it reaches the socket:
+            // the timeout then means "no progress", so a large response to a slow but reading
+            // client completes, while a client that stops reading is dropped.
+            var buffer = context.channel.allocator.buffer(bytes: response.body)
+            while let slice = buffer.readSlice(length: min(Self.writeSliceBytes, buffer.readableBytes)),
+                slice.readableBytes > 0
+            {
+                context.write(Self.wrapOutboundOut(.body(.byteBuffer(slice)))).assumeIsolated().whenSuccess {
+                    if self.responsesInFlight > 0 { self.awaitWriteProgress(context: context) }
+                }
+            }
         }
         context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { result in
             self.responseWritten(context: context, result: result)
@@ -123,8 +133,12 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         } else if responsesInFlight == 0 {
             awaitRequest(context: context)
         } else {
-            arm(context: context, after: options.writeTimeout, reason: "client did not read the response in time")
+            awaitWriteProgress(context: context)
         }
+    }
+
+    private func awaitWriteProgress(context: ChannelHandlerContext) {
+        arm(context: context, after: options.writeTimeout, reason: "client stopped reading the response")
     }
 
     private func awaitRequest(context: ChannelHandlerContext) {

@@ -119,6 +119,28 @@ import Testing
         }
     }
 
+    @Test func slowButSteadyReaderGetsTheWholeResponse() async throws {
+        // writeTimeout (1 s) bounds time without progress, not the whole transfer.
+        let large = [UInt8](repeating: UInt8(ascii: "#"), count: 8 * 1024 * 1024)
+        let render: @Sendable () -> [UInt8] = { large }
+        try await withEndpoint(render: render) { _, address in
+            let received = try await TestConnection.with(address) { connection in
+                try await connection.send(Self.goodRequest)
+                var total = 0
+                let started = ContinuousClock.now
+                while let chunk = try await connection.readChunk() {
+                    total += chunk.count
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                return (total, ContinuousClock.now - started)
+            }
+            #expect(received.0 > large.count)
+            // The sleeps (20 ms per read of at most 64 KiB) make the transfer outlast the write
+            // timeout; this checks that premise, not the server's speed.
+            #expect(received.1 > .seconds(1))
+        }
+    }
+
     @Test func floodBeyondTheCapIsHeldBackNotServedOrCrashing() async throws {
         var options = fastOptions()
         options.maxConnections = 8

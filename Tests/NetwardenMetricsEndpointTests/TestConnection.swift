@@ -100,6 +100,15 @@ final class TestConnection {
         }
     }
 
+    /// The next bytes as they arrive, unparsed; `nil` once the connection ended.
+    func readChunk() async throws -> [UInt8]? {
+        if buffered.isEmpty {
+            guard try await fill() else { return nil }
+        }
+        defer { buffered = [] }
+        return buffered
+    }
+
     /// Everything until the connection ends.
     func readToEnd() async throws -> [UInt8] {
         while try await fill() {}
