@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// then shuts the group down gracefully and waits for it.
 func withEndpoint<Result: Sendable>(
     listen: String = "127.0.0.1:0",
-    options: MetricsEndpointOptions = fastOptions(),
+    options: MetricsEndpointOptions = testOptions(),
     logs: LogRecorder = LogRecorder(),
     render: @escaping @Sendable () -> [UInt8] = { sampleExposition },
     _ body: (MetricsEndpoint, ListenAddress) async throws -> Result
@@ -30,11 +30,12 @@ func withEndpoint<Result: Sendable>(
     }
 }
 
-/// Short timeouts so tests of slow clients finish in seconds.
-func fastOptions() -> MetricsEndpointOptions {
+/// Fast bind retries; request and write timeouts short only where a test is about them
+/// (`timeouts`), so that other tests survive a loaded machine pausing a client for a while.
+func testOptions(timeouts: Duration = .seconds(20)) -> MetricsEndpointOptions {
     var options = MetricsEndpointOptions()
-    options.requestTimeout = .seconds(1)
-    options.writeTimeout = .seconds(1)
+    options.requestTimeout = timeouts
+    options.writeTimeout = timeouts
     options.bindRetryDelay = .milliseconds(50)
     options.maxBindRetryDelay = .milliseconds(200)
     return options

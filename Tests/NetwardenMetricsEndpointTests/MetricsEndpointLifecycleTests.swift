@@ -10,7 +10,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct MetricsEndpointLifecycleTests {
     @Test func gracefulShutdownClosesThePortAndOpenConnections() async throws {
         let logs = LogRecorder()
-        var options = fastOptions()
+        var options = testOptions()
         // Longer than the suite's time limit: only the shutdown can close the kept-alive
         // connection in time.
         options.requestTimeout = .seconds(300)
@@ -40,7 +40,7 @@ import Testing
         let logs = LogRecorder()
         // The first endpoint holds a port; the second wants the same one.
         try await withEndpoint { _, taken in
-            let second = MetricsEndpoint(listen: taken.description, options: fastOptions(), logger: logs.logger) {
+            let second = MetricsEndpoint(listen: taken.description, options: testOptions(), logger: logs.logger) {
                 Array("second\n".utf8)
             }
             let group = ServiceGroup(services: [second], logger: logs.logger)
@@ -60,14 +60,14 @@ import Testing
 
     @Test func bindsOncePortIsFreed() async throws {
         let logs = LogRecorder()
-        let first = MetricsEndpoint(listen: "127.0.0.1:0", options: fastOptions(), logger: logs.logger) {
+        let first = MetricsEndpoint(listen: "127.0.0.1:0", options: testOptions(), logger: logs.logger) {
             Array("first\n".utf8)
         }
         let firstGroup = ServiceGroup(services: [first], logger: logs.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await firstGroup.run() }
             let taken = try await first.boundAddress()
-            let second = MetricsEndpoint(listen: taken.description, options: fastOptions(), logger: logs.logger) {
+            let second = MetricsEndpoint(listen: taken.description, options: testOptions(), logger: logs.logger) {
                 Array("second\n".utf8)
             }
             let secondGroup = ServiceGroup(services: [second], logger: logs.logger)
@@ -91,7 +91,7 @@ import Testing
     @Test func unavailableAddressNamesTheAddress() async throws {
         let logs = LogRecorder()
         // TEST-NET-1: never an address of this host.
-        let endpoint = MetricsEndpoint(listen: "192.0.2.1:9813", options: fastOptions(), logger: logs.logger) { [] }
+        let endpoint = MetricsEndpoint(listen: "192.0.2.1:9813", options: testOptions(), logger: logs.logger) { [] }
         let group = ServiceGroup(services: [endpoint], logger: logs.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

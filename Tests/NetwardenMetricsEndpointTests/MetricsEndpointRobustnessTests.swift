@@ -61,9 +61,9 @@ import Testing
     }
 
     @Test func slowlorisIsDisconnectedWhileOthersAreServed() async throws {
-        // requestTimeout is 1 s; the slow client sends a header byte every 100 ms, so a read-idle
+        // requestTimeout is 2 s; the slow client sends a header byte every 100 ms, so a read-idle
         // timeout would never fire for it.
-        try await withEndpoint { endpoint, address in
+        try await withEndpoint(options: testOptions(timeouts: .seconds(2))) { endpoint, address in
             try await TestConnection.with(address) { slow in
                 try await slow.send("GET /metrics HTTP/1.1\r\nHost: x\r\n")
                 let writer = slow.writer
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func idleKeepAliveConnectionIsClosed() async throws {
-        try await withEndpoint { endpoint, address in
+        try await withEndpoint(options: testOptions(timeouts: .seconds(2))) { endpoint, address in
             try await TestConnection.with(address) { connection in
                 try await connection.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try await connection.readResponse()?.status == 200)
@@ -102,7 +102,7 @@ import Testing
         // Larger than the loopback socket buffers on both sides, so the write cannot finish.
         let large = [UInt8](repeating: UInt8(ascii: "#"), count: 48 * 1024 * 1024)
         let render: @Sendable () -> [UInt8] = { large }
-        try await withEndpoint(render: render) { endpoint, address in
+        try await withEndpoint(options: testOptions(timeouts: .seconds(2)), render: render) { endpoint, address in
             let stalled = try await TestConnection.connect(address)
             try await stalled.executeThenClose { _, outbound in
                 try await outbound.write(ByteBuffer(string: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"))
@@ -113,36 +113,50 @@ import Testing
                     return try await connection.readResponse()
                 }
                 #expect(other?.body.count == large.count)
-                // writeTimeout is 1 s: the server closes the stalled connection on its own.
+                // writeTimeout is 2 s: the server closes the stalled connection on its own.
                 #expect(await eventually { endpoint.openConnections == 0 })
             }
         }
     }
 
     @Test func slowButSteadyReaderGetsTheWholeResponse() async throws {
-        // writeTimeout (1 s) bounds time without progress, not the whole transfer.
+        // writeTimeout (2 s) bounds time without progress, not the whole transfer.
         let large = [UInt8](repeating: UInt8(ascii: "#"), count: 8 * 1024 * 1024)
         let render: @Sendable () -> [UInt8] = { large }
-        try await withEndpoint(render: render) { _, address in
+        try await withEndpoint(options: testOptions(timeouts: .seconds(2)), render: render) { _, address in
             let received = try await TestConnection.with(address) { connection in
                 try await connection.send(Self.goodRequest)
                 var total = 0
                 let started = ContinuousClock.now
                 while let chunk = try await connection.readChunk() {
                     total += chunk.count
-                    try await Task.sleep(for: .milliseconds(20))
+                    try await Task.sleep(for: .milliseconds(25))
                 }
                 return (total, ContinuousClock.now - started)
             }
             #expect(received.0 > large.count)
-            // The sleeps (20 ms per read of at most 64 KiB) make the transfer outlast the write
+            // The sleeps (25 ms per read of at most 64 KiB) make the transfer outlast the write
             // timeout; this checks that premise, not the server's speed.
-            #expect(received.1 > .seconds(1))
+            #expect(received.1 > .seconds(2))
+        }
+    }
+
+    @Test func clientBeyondTheCapIsServedOnceASlotFrees() async throws {
+        var options = testOptions(timeouts: .seconds(1))
+        options.maxConnections = 2
+        try await withEndpoint(options: options) { endpoint, address in
+            let idle = [try await TestConnection.connectIdle(address), try await TestConnection.connectIdle(address)]
+            #expect(await eventually { endpoint.openConnections == 2 })
+            // Waits in the backlog until the silent clients reach their request timeout (1 s).
+            let response = try await Self.scrape(address)
+            #expect(response?.body == sampleExposition)
+            #expect(endpoint.peakConnections == 2)
+            for channel in idle { try? await channel.close() }
         }
     }
 
     @Test func floodBeyondTheCapIsHeldBackNotServedOrCrashing() async throws {
-        var options = fastOptions()
+        var options = testOptions(timeouts: .seconds(1))
         options.maxConnections = 8
         // Long enough that the first connections hold their slots while the flood arrives.
         options.requestTimeout = .seconds(30)
