@@ -10,7 +10,6 @@ final class ConnectionTracker: Sendable {
     private struct State {
         var open: [ObjectIdentifier: any Channel] = [:]
         var peak = 0
-        var refused = 0
         /// Accepting is suspended because the cap was reached; the next close resumes it.
         var acceptPaused = false
         var closed = false
@@ -23,16 +22,11 @@ final class ConnectionTracker: Sendable {
 
     var openCount: Int { state.withLock { $0.open.count } }
     var peakCount: Int { state.withLock { $0.peak } }
-    /// Connections closed straight after accept because the cap was already reached.
-    var refusedCount: Int { state.withLock { $0.refused } }
 
     /// Records a newly accepted connection; `false` means close it (cap reached or shutting down).
     func admit(_ channel: any Channel) -> Bool {
         state.withLock { state in
-            guard !state.closed, state.open.count < limit else {
-                state.refused += 1
-                return false
-            }
+            guard !state.closed, state.open.count < limit else { return false }
             state.open[ObjectIdentifier(channel)] = channel
             state.peak = max(state.peak, state.open.count)
             return true

@@ -235,8 +235,9 @@ public final class MetricsEndpoint: Service, Sendable {
         let loop = listener.eventLoop
         let allClosed = loop.makePromise(of: Void.self)
         EventLoopFuture.andAllComplete(connections.map(\.closeFuture), on: loop).cascade(to: allClosed)
-        loop.scheduleTask(in: .seconds(1)) { allClosed.succeed() }
+        let bound = loop.scheduleTask(in: .seconds(1)) { allClosed.succeed() }
         try? await allClosed.futureResult.get()
+        bound.cancel()
     }
 
     private func finish() {
