@@ -142,6 +142,21 @@ import Testing
         }
     }
 
+    @Test func halfClosingClientStillGetsItsResponse() async throws {
+        // Timeouts beyond the suite's time limit: only the server seeing the half-close can end
+        // the connection in time.
+        try await withEndpoint(options: testOptions(timeouts: .seconds(300))) { _, address in
+            let raw = try await TestConnection.with(address, deadline: .seconds(300)) { connection in
+                try await connection.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+                connection.finishSending()
+                return try await connection.readToEnd()
+            }
+            let text = String(decoding: raw, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.hasSuffix(exposition))
+        }
+    }
+
     @Test func ipv6Loopback() async throws {
         try await withEndpoint(listen: "[::1]:0") { _, address in
             #expect(address.host == "::1")

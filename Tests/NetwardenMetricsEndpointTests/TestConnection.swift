@@ -44,7 +44,11 @@ final class TestConnection {
             .connectTimeout(.seconds(2))
             .connect(host: address.host, port: Int(address.port)) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    // Half-closure lets a test shut its sending side and keep reading.
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true)
+                    )
                 }
             }
     }
@@ -80,6 +84,9 @@ final class TestConnection {
     func send(_ bytes: [UInt8]) async throws {
         try await outbound.write(ByteBuffer(bytes: bytes))
     }
+
+    /// Shuts the sending side (TCP FIN), as `printf ... | nc` does after the request.
+    func finishSending() { outbound.finish() }
 
     /// Reads one response framed by Content-Length (`head` for a HEAD request: no body follows);
     /// `nil` if the connection ended first.
