@@ -18,8 +18,6 @@ public struct MetricsEndpointError: Error, Sendable, CustomStringConvertible {
         public static let permissionDenied = Code("permission denied")
         /// The IP is not an address of this host (`EADDRNOTAVAIL`).
         public static let addressNotAvailable = Code("address not available")
-        /// The `listen` setting does not parse as `host:port`.
-        public static let invalidAddress = Code("invalid address")
         /// The endpoint stopped before it ever listened (asked for a bound address).
         public static let stopped = Code("stopped")
         /// Anything else the socket layer reported.
