@@ -14,6 +14,8 @@
 //   NetwardenSpool            edge: the crash-safe on-disk queue between telemetry and uploaders
 //                             (segment files, fsync, flock); record format and cap policy are
 //                             pure files inside it, so no other module needs Glibc for them
+//   NetwardenMetricsEndpoint  edge: the local Prometheus `/metrics` HTTP endpoint; the only module
+//                             that imports swift-nio
 //   NetwardenCore             pure: config language and schema, log formatting, events, metrics;
 //                             no Glibc, no C libraries, no I/O
 //   NetwardenTelemetry        pure: the one model of what the daemon reports (metric families,
@@ -67,6 +69,9 @@ let package = Package(
         // QUIC Initial decryption (HKDF, AES-GCM, ChaCha20) and the AES block function for header
         // protection; also the keyed hash that pseudonymises client addresses.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // The local /metrics endpoint: a maintained HTTP/1 parser with header limits, instead of a
+        // hand-written one facing whatever connects to the port.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // MARK: C edge
@@ -116,6 +121,19 @@ let package = Package(
         ),
         .target(
             name: "NetwardenSpool",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenMetricsEndpoint",
+            dependencies: [
+                // ListenAddress: the config validates `[metrics] listen` with the same parser.
+                "NetwardenCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -292,6 +310,18 @@ let package = Package(
             name: "netwarden-spool-stress",
             dependencies: ["NetwardenSpool"],
             path: "Tests/NetwardenSpoolStress",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenMetricsEndpointTests",
+            dependencies: [
+                "NetwardenMetricsEndpoint", "NetwardenCore", "NetwardenTestSupport",
+                // Test clients on NIO: waiting on a slow server never blocks a test thread.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
