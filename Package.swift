@@ -190,6 +190,7 @@ let package = Package(
                 "NetwardenTelemetry",
                 "NetwardenDelivery",
                 "NetwardenSpool",
+                "NetwardenMetricsEndpoint",
                 "NetwardenRemoteWrite",
                 "NetwardenCompression",
                 "NetwardenProtocols",

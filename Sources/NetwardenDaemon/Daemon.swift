@@ -1,5 +1,6 @@
 import Logging
 import NetwardenCore
+import NetwardenMetricsEndpoint
 import NetwardenPlatform
 import NetwardenSpool
 import NetwardenTelemetry
@@ -136,6 +137,7 @@ public struct Daemon: Sendable {
         }
         let collect = TelemetryCollectService(hub: hub, status: status) { store.current.linkInterval }
         let delivery = DeliveryService(store: store, hub: hub, status: status, logger: logger)
+        let metrics = MetricsEndpointService(store: store, hub: hub, logger: logger)
 
         var configuration = ServiceGroupConfiguration(
             services: [
@@ -146,6 +148,7 @@ public struct Daemon: Sendable {
                 .init(service: capture),
                 .init(service: collect),
                 .init(service: delivery),
+                .init(service: metrics),
                 .init(service: reload),
             ],
             gracefulShutdownSignals: shutdownSignals,

@@ -40,7 +40,7 @@ public actor OutputUploader {
         }
     }
 
-    public let configuration: Configuration
+    nonisolated public let configuration: Configuration
     private let encoder: any OutputEncoder
     private let transport: any DeliveryTransport
     private let queue: any DeliveryQueue

@@ -124,8 +124,9 @@ public struct DeliveryService: Service {
             }
         }
         board.reset()
+        let running = uploaders
         await withTaskGroup(of: Void.self) { group in
-            for uploader in uploaders {
+            for uploader in running {
                 group.addTask { await uploader.run() }
             }
             // Housekeeping: fsync, age cap, self-metrics, and watching for a reload.
@@ -138,7 +139,7 @@ public struct DeliveryService: Service {
                         spool.enforceCaps(nowMilliseconds: hub.clock.nowMilliseconds())
                         lastCaps = ContinuousClock.now
                     }
-                    await board.refresh(uploaders)
+                    await board.refresh(running)
                     let backlog = board.largestBacklog
                     let failing = board.failingOutputs
                     status.update {

@@ -124,6 +124,19 @@ public final class TelemetryHub: Sendable {
         publish(scope: "telemetry", own)
     }
 
+    /// Re-reads every collector into the latest values without sending anything to sinks: a
+    /// /metrics scrape sees current self-metrics without adding a spool record per scrape.
+    public func refreshCollectors() {
+        let collectors = state.withLock { $0.collectors }
+        let now = clock.nowMilliseconds()
+        for (scope, collect) in collectors {
+            let observations = collect()
+            state.withLock {
+                $0.scopes[scope] = ScopeEntry(timestampMilliseconds: now, observations: observations)
+            }
+        }
+    }
+
     /// The latest value of every series, stamped with the current identity, families in
     /// catalogue order and series in publish order within a family.
     public func latest() -> [Sample] {
