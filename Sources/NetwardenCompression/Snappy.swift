@@ -8,13 +8,14 @@ import CSnappy
 /// result is copied once into an exact-size array so a queued body does not keep the worst-case
 /// allocation.
 public enum Snappy {
-    /// The output cap `uncompress` applies when the caller gives none: well above any remote
-    /// write batch we send (receivers reject far smaller bodies), far below what would hurt a
-    /// gateway.
+    /// The output cap `uncompress` applies when the caller gives none: well above a remote write
+    /// batch (10k samples encode to about 2 MiB), well below what would hurt a gateway.
     public static let defaultMaxBytes = 64 << 20
 
     /// Compresses `input` into one snappy block.
     public static func compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+        // The block header stores the length as a 32-bit varint; larger input cannot be a block.
+        precondition(input.count <= UInt32.max, "snappy blocks hold at most 4 GiB - 1")
         let bound = snappy_max_compressed_length(input.count)
         let output = withNonNullBase(input) { source in
             [UInt8](unsafeUninitializedCapacity: bound) { output, initializedCount in
