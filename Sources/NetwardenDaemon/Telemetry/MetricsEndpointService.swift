@@ -35,11 +35,6 @@ public struct MetricsEndpointService: Service {
             }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await endpoint.run() }
-                group.addTask {
-                    if let address = try? await endpoint.boundAddress() {
-                        logger.info("serving /metrics", metadata: ["address": "\(address)"])
-                    }
-                }
                 group.addTask { await waitForChange(from: listen) }
                 // Ends when the listen address changes or on shutdown (the endpoint follows
                 // graceful shutdown itself; a changed address cancels it here).
