@@ -38,7 +38,8 @@ public struct RemoteWriteOutputEncoder: OutputEncoder {
             guard case .samples(let group) = item.record else { continue }
             let identity = group.identity.labels
             for observation in group.observations {
-                let labels = [Label(RemoteWriteEncoder.metricNameLabel, observation.family.name)] + identity
+                let labels =
+                    [Label(RemoteWriteEncoder.metricNameLabel, observation.family.name)] + identity
                     + observation.labels
                 if series[labels] == nil {
                     order.append(labels)

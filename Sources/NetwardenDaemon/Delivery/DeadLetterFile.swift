@@ -32,7 +32,9 @@ final class DeadLetterFile: DeadLetterSink {
         bytes += body
         if bytes.last != 0x0A { bytes.append(0x0A) }
         files.withLock { files in
-            let file = files[output] ?? LineLogFile(path: directory + "/" + output + ".ndjson", maxFileBytes: 16 << 20, keepFiles: 2)
+            let file =
+                files[output]
+                ?? LineLogFile(path: directory + "/" + output + ".ndjson", maxFileBytes: 16 << 20, keepFiles: 2)
             files[output] = file
             // Best effort: the batch is already counted; a failed write here is not worth more.
             try? FileSystem.makeDirectories(directory, permissions: 0o750)

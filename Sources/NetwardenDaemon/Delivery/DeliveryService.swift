@@ -55,7 +55,10 @@ public struct DeliveryService: Service {
             do {
                 spool = try openSpool(settings)
             } catch {
-                logger.error("cannot open the spool; nothing is delivered until it can", metadata: ["error": "\(error)"])
+                logger.error(
+                    "cannot open the spool; nothing is delivered until it can",
+                    metadata: ["error": "\(error)"]
+                )
                 await ShutdownAware.sleep(for: .seconds(30))
                 continue
             }
