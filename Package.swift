@@ -330,6 +330,8 @@ let package = Package(
             dependencies: [
                 "NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform", "NetwardenHTTP", "NetwardenProtocols",
                 "NetwardenInspection", "NetwardenFiltering", "NetwardenCapture",
+                // The delivery tests read what the daemon sent: gzip bodies, the local outbox.
+                "NetwardenCompression",
             ],
             swiftSettings: swiftSettings
         ),

@@ -140,14 +140,17 @@ public struct Daemon: Sendable {
         let metrics = MetricsEndpointService(store: store, hub: hub, logger: logger)
 
         var configuration = ServiceGroupConfiguration(
+            // ServiceGroup stops services in reverse order: delivery (which owns the spool) comes
+            // right after notify so it stops after every producer, and what they publish while
+            // stopping is still spooled.
             services: [
                 .init(service: notify),
+                .init(service: delivery),
                 .init(service: sampler),
                 .init(service: probes),
                 .init(service: wifi),
                 .init(service: capture),
                 .init(service: collect),
-                .init(service: delivery),
                 .init(service: metrics),
                 .init(service: reload),
             ],

@@ -162,7 +162,7 @@ public struct OutputSettings: Sendable, Equatable {
         maxRecordsPerRequest = block.int("max_records_per_request", range: 1...100_000, default: maxRecordsPerRequest)
         maxBytesPerRequest = block.int("max_request_kib", range: 16...65_536, default: maxBytesPerRequest >> 10) << 10
         minBackoff = block.seconds("min_backoff_seconds", range: 0.01...60, default: minBackoff)
-        maxBackoff = block.seconds("max_backoff_seconds", range: 1...3600, default: maxBackoff)
+        maxBackoff = block.seconds("max_backoff_seconds", range: 0.1...3600, default: maxBackoff)
         let headerTable = block.table("headers")
         var headers: [String: String] = [:]
         for key in headerTable.table.keys {
