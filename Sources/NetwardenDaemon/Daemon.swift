@@ -34,6 +34,7 @@ public struct Daemon: Sendable {
     private let reloadTriggers: AsyncStream<Void>
     private let shutdownSignals: [UnixSignal]
     private let clock: any WallClock
+    private let droppedLogLines: @Sendable () -> Int
 
     public init(
         initial: RuntimeSettings,
@@ -44,9 +45,11 @@ public struct Daemon: Sendable {
         linkReader: LinkReader = LinkReader(),
         reloadTriggers: AsyncStream<Void>,
         shutdownSignals: [UnixSignal] = [.sigterm, .sigint],
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(),
+        droppedLogLines: @escaping @Sendable () -> Int = { 0 }
     ) {
         self.clock = clock
+        self.droppedLogLines = droppedLogLines
         self.initial = initial
         self.loader = loader
         self.logContext = logContext
@@ -170,7 +173,8 @@ public struct Daemon: Sendable {
         notifier.status(status.snapshot.summary)
     }
 
-    /// The daemon's own totals as metrics: build, start time, reloads, probes, local sink errors.
+    /// The daemon's own totals as metrics: build, start time, reloads, probes, local sink errors,
+    /// log lines the log output could not take.
     private func registerDaemonCollector(hub: TelemetryHub, status: DaemonStatus, outbox: LocalOutboxSink) {
         let started = Double(clock.nowMilliseconds()) / 1000
         hub.registerCollector(scope: "daemon") {
@@ -182,6 +186,7 @@ public struct Daemon: Sendable {
             list.add(.configReloads, snapshot.rejectedReloads, [Label("result", "rejected")])
             list.add(.probesConfigured, snapshot.probesConfigured)
             list.add(.sinkErrors, outbox.errors, [Label("sink", "outbox")])
+            list.add(.logLinesDropped, droppedLogLines())
             return list.items
         }
     }

@@ -80,6 +80,7 @@ struct RunCommand: AsyncParsableCommand {
                 "cannot start: the configuration is invalid",
                 metadata: ["errors": "\(failure.lines.count)"]
             )
+            output.flush(timeout: Self.logFlushLimit)
             throw ExitCode(2)
         }
 
@@ -89,8 +90,15 @@ struct RunCommand: AsyncParsableCommand {
             logContext: context,
             logger: logger,
             notifier: SystemdNotifier(environment: environment),
-            reloadTriggers: triggers
+            reloadTriggers: triggers,
+            droppedLogLines: { output.droppedLines }
         )
+        // The last lines ("netwarden stopped", or why it failed) are worth a short wait, but a
+        // stalled journal must not hold up the exit systemd is waiting for.
+        defer { output.flush(timeout: Self.logFlushLimit) }
         try await daemon.run()
     }
+
+    /// How long the exit waits for queued log lines to reach a slow log output.
+    static let logFlushLimit: Duration = .milliseconds(500)
 }

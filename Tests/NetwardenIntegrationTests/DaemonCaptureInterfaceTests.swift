@@ -82,12 +82,12 @@ struct DaemonCaptureInterfaceTests {
         }
     }
 
-    /// The latest value of sample `name` for `interface` in the outbox that satisfies `accept`,
+    /// The latest value of sample `name` (for `interface`, when given) in the outbox that satisfies `accept`,
     /// waiting (bounded) for one to be written.
     static func sample(
         in state: String,
         name: String,
-        interface: String,
+        interface: String?,
         within limit: Duration = .seconds(60),
         accept: (Double) -> Bool
     ) async throws -> Double {
@@ -96,7 +96,9 @@ struct DaemonCaptureInterfaceTests {
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n").reversed()
-            where line.contains(#""name":"\#(name)""#) && line.contains(#""interface":"\#(interface)""#) {
+            where line.contains(#""name":"\#(name)""#)
+                && interface.map({ line.contains(#""interface":"\#($0)""#) }) ?? true
+            {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                     let value = object["value"] as? Double
                 else { continue }
@@ -105,6 +107,6 @@ struct DaemonCaptureInterfaceTests {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw DaemonTestError("no \(name){interface=\(interface)} sample accepted within \(limit)", log: [])
+        throw DaemonTestError("no \(name){interface=\(interface ?? "*")} sample accepted within \(limit)", log: [])
     }
 }
