@@ -33,6 +33,7 @@ public struct Daemon: Sendable {
     private let linkReader: LinkReader
     private let reloadTriggers: AsyncStream<Void>
     private let shutdownSignals: [UnixSignal]
+    private let shutdownTriggers: AsyncStream<Void>?
     private let clock: any WallClock
     private let droppedLogLines: @Sendable () -> Int
 
@@ -45,6 +46,7 @@ public struct Daemon: Sendable {
         linkReader: LinkReader = LinkReader(),
         reloadTriggers: AsyncStream<Void>,
         shutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+        shutdownTriggers: AsyncStream<Void>? = nil,
         clock: any WallClock = SystemWallClock(),
         droppedLogLines: @escaping @Sendable () -> Int = { 0 }
     ) {
@@ -58,6 +60,7 @@ public struct Daemon: Sendable {
         self.linkReader = linkReader
         self.reloadTriggers = reloadTriggers
         self.shutdownSignals = shutdownSignals
+        self.shutdownTriggers = shutdownTriggers
     }
 
     /// The local JSON-lines folder under a state directory.
@@ -133,7 +136,18 @@ public struct Daemon: Sendable {
         )
         configuration.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
         configuration.maximumCancellationDuration = .seconds(1)
-        try await ServiceGroup(configuration: configuration).run()
+        let group = ServiceGroup(configuration: configuration)
+        // Requests from signal handlers installed before the group existed (a SIGTERM during
+        // start-up); the group remembers one made before it runs.
+        let stopper = Task {
+            guard let shutdownTriggers else { return }
+            for await _ in shutdownTriggers {
+                await group.triggerGracefulShutdown()
+                return
+            }
+        }
+        defer { stopper.cancel() }
+        try await group.run()
         logger.notice("netwarden stopped")
     }
 
