@@ -42,7 +42,9 @@ public struct Daemon: Sendable {
     private let linkReader: LinkReader
     private let reloadTriggers: AsyncStream<Void>
     private let shutdownSignals: [UnixSignal]
+    private let shutdownTriggers: AsyncStream<Void>?
     private let clock: any WallClock
+    private let droppedLogLines: @Sendable () -> Int
 
     public init(
         initial: RuntimeSettings,
@@ -53,9 +55,12 @@ public struct Daemon: Sendable {
         linkReader: LinkReader = LinkReader(),
         reloadTriggers: AsyncStream<Void>,
         shutdownSignals: [UnixSignal] = [.sigterm, .sigint],
-        clock: any WallClock = SystemWallClock()
+        shutdownTriggers: AsyncStream<Void>? = nil,
+        clock: any WallClock = SystemWallClock(),
+        droppedLogLines: @escaping @Sendable () -> Int = { 0 }
     ) {
         self.clock = clock
+        self.droppedLogLines = droppedLogLines
         self.initial = initial
         self.loader = loader
         self.logContext = logContext
@@ -64,6 +69,7 @@ public struct Daemon: Sendable {
         self.linkReader = linkReader
         self.reloadTriggers = reloadTriggers
         self.shutdownSignals = shutdownSignals
+        self.shutdownTriggers = shutdownTriggers
     }
 
     /// The local JSON-lines folder under a state directory.
@@ -159,7 +165,18 @@ public struct Daemon: Sendable {
         )
         configuration.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
         configuration.maximumCancellationDuration = .seconds(1)
-        try await ServiceGroup(configuration: configuration).run()
+        let group = ServiceGroup(configuration: configuration)
+        // Requests from signal handlers installed before the group existed (a SIGTERM during
+        // start-up); the group remembers one made before it runs.
+        let stopper = Task {
+            guard let shutdownTriggers else { return }
+            for await _ in shutdownTriggers {
+                await group.triggerGracefulShutdown()
+                return
+            }
+        }
+        defer { stopper.cancel() }
+        try await group.run()
         logger.notice("netwarden stopped")
     }
 
@@ -199,7 +216,8 @@ public struct Daemon: Sendable {
         notifier.status(status.snapshot.summary)
     }
 
-    /// The daemon's own totals as metrics: build, start time, reloads, probes, local sink errors.
+    /// The daemon's own totals as metrics: build, start time, reloads, probes, local sink errors,
+    /// log lines the log output could not take.
     private func registerDaemonCollector(hub: TelemetryHub, status: DaemonStatus, outbox: LocalOutboxSink) {
         let started = Double(clock.nowMilliseconds()) / 1000
         hub.registerCollector(scope: "daemon") {
@@ -211,6 +229,7 @@ public struct Daemon: Sendable {
             list.add(.configReloads, snapshot.rejectedReloads, [Label("result", "rejected")])
             list.add(.probesConfigured, snapshot.probesConfigured)
             list.add(.sinkErrors, outbox.errors, [Label("sink", "outbox")])
+            list.add(.logLinesDropped, droppedLogLines())
             return list.items
         }
     }

@@ -33,11 +33,14 @@ public final class DaemonUnderTest: @unchecked Sendable {
     /// a launcher such as `ip netns exec NS`.
     /// `journalStream` sets `$JOURNAL_STREAM` to the stderr pipe's device:inode, exactly as
     /// systemd does when stderr is connected to the journal.
+    /// `stalledStandardError` makes stderr a full pipe nobody reads (a stalled journal): every
+    /// write the child makes to it would block; `logLines` stays empty.
     public init(
         arguments: [String],
         environment: [String: String] = [:],
         launcher: [String] = [],
-        journalStream: Bool = false
+        journalStream: Bool = false,
+        stalledStandardError: Bool = false
     ) throws {
         process = Process()
         if launcher.isEmpty {
@@ -58,13 +61,28 @@ public final class DaemonUnderTest: @unchecked Sendable {
         process.standardError = stderrPipe
         process.standardOutput = stdoutPipe
         process.standardInput = FileHandle.nullDevice
-        Self.collect(stderrPipe, into: lines)
+        if stalledStandardError {
+            Self.fill(stderrPipe)
+        } else {
+            Self.collect(stderrPipe, into: lines)
+        }
         Self.collect(stdoutPipe, into: stdoutLines)
         try process.run()
     }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Writes into `pipe` until it is full. Non-blocking only while filling: the flag lives on
+    /// the open file description the child inherits, and the child must see a blocking pipe.
+    private static func fill(_ pipe: Pipe) {
+        let descriptor = pipe.fileHandleForWriting.fileDescriptor
+        let flags = fcntl(descriptor, F_GETFL)
+        _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 4096)
+        while chunk.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+        _ = fcntl(descriptor, F_SETFL, flags)
     }
 
     private static func collect(_ pipe: Pipe, into sink: LineBuffer) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import NetwardenCore
 import NetwardenDaemon
 
@@ -9,7 +10,10 @@ struct CheckConfigCommand: ParsableCommand {
         abstract: "Check a configuration file and report every problem in it.",
         discussion: """
             Prints one line per problem as FILE:LINE: key: what was wrong and what was expected. \
-            Exit status: 0 if the file is valid, 2 if it is not.
+            A valid file is also compared with this machine: settings the daemon copes with but \
+            that are probably wrong (an interface that does not exist now) are printed as \
+            FILE:LINE: key: warning: ... lines. \
+            Exit status: 0 if the file is valid (even with warnings), 2 if it is not.
             """
     )
 
@@ -19,6 +23,8 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         switch ConfigFile.load(path: file) {
         case .success(let config):
+            var standardError = StandardError()
+            for finding in machineFindings(config) { print(finding.description, to: &standardError) }
             print("\(file): OK (trust \(config.identity.trust), site \(config.identity.site))")
         case .failure(let errors):
             var standardError = StandardError()
@@ -27,5 +33,16 @@ struct CheckConfigCommand: ParsableCommand {
             print("\(file): \(count) problem\(count == 1 ? "" : "s") found", to: &standardError)
             throw ExitCode(2)
         }
+    }
+
+    /// The file parsed again for the lines of its keys, then compared with this machine.
+    private func machineFindings(_ config: NetwardenConfig) -> [ConfigMachineFinding] {
+        guard case .success(let bytes) = ConfigFile.read(path: file) else { return [] }
+        return ConfigMachineCheck.check(
+            config,
+            document: TOMLParser.parse(bytes).root,
+            file: file,
+            interfaceExists: { access("/sys/class/net/" + $0, F_OK) == 0 }
+        )
     }
 }

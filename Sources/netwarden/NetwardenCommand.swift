@@ -1,5 +1,6 @@
 import ArgumentParser
 import NetwardenCore
+import NetwardenPlatform
 
 /// The `netwarden` command: the daemon and the technician's tools in one binary.
 @main
@@ -25,4 +26,23 @@ struct NetwardenCommand: AsyncParsableCommand {
             VersionCommand.self,
         ]
     )
+
+    /// ArgumentParser's `main`, with SIGTERM, SIGINT and SIGHUP caught from the very start: one
+    /// that arrives while the daemon is still starting must stop or reload it, not kill it
+    /// (see ``StartupSignals``). Other commands get default signal handling back as soon as
+    /// the arguments are parsed.
+    static func main() async {
+        StartupSignals.install()
+        do {
+            var command = try parseAsRoot()
+            if !(command is RunCommand) { StartupSignals.restoreDefaults() }
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

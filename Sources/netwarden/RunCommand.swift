@@ -58,12 +58,16 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in NetwardenLogHandler(label: label, context: context, output: output) }
         let logger = Logger(label: "netwarden")
 
-        // Trap SIGHUP before anything else: its default action would kill the daemon if a
-        // reload arrived while we were still starting.
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        // The daemon's own handlers for all three signals, then whatever arrived before them
+        // (StartupSignals caught it since main began): SIGHUP reloads, SIGTERM/SIGINT stop.
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
+        StartupSignals.replay()
         let (triggers, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let (stops, stop) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let forwarder = Task {
-            for await _ in hangups { continuation.yield() }
+            for await signal in signals {
+                if signal == .sighup { continuation.yield() } else { stop.yield() }
+            }
         }
         defer { forwarder.cancel() }
 
@@ -80,6 +84,7 @@ struct RunCommand: AsyncParsableCommand {
                 "cannot start: the configuration is invalid",
                 metadata: ["errors": "\(failure.lines.count)"]
             )
+            output.flush(timeout: Self.logFlushLimit)
             throw ExitCode(2)
         }
 
@@ -89,8 +94,14 @@ struct RunCommand: AsyncParsableCommand {
             logContext: context,
             logger: logger,
             notifier: SystemdNotifier(environment: environment),
-            reloadTriggers: triggers
+            reloadTriggers: triggers,
+            shutdownSignals: [],
+            shutdownTriggers: stops,
+            droppedLogLines: { output.droppedLines }
         )
+        // The last lines ("netwarden stopped", or why it failed) are worth a short wait, but a
+        // stalled journal must not hold up the exit systemd is waiting for.
+        defer { output.flush(timeout: Self.logFlushLimit) }
         do {
             try await daemon.run()
         } catch is DaemonStartError {
@@ -98,4 +109,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(75)
         }
     }
+
+    /// How long the exit waits for queued log lines to reach a slow log output.
+    static let logFlushLimit: Duration = .milliseconds(500)
 }

@@ -19,7 +19,8 @@ final class RecordingNotifier: SystemdNotifying {
     func status(_ text: String) { record("STATUS=" + text) }
     func watchdog() { record("WATCHDOG=1") }
 
-    private func record(_ message: String) { messages.withLock { $0.append(message) } }
+    /// Also used for log lines (`LOG=...`), so one list shows what was sent and logged in order.
+    func record(_ message: String) { messages.withLock { $0.append(message) } }
     var all: [String] { messages.withLock { $0 } }
 
     /// Waits (bounded) until `predicate` holds for the recorded messages.
@@ -58,7 +59,7 @@ func testSettings(site: String = "test-site") -> RuntimeSettings {
             liveness: liveness,
             status: DaemonStatus(),
             store: SettingsStore(testSettings()),
-            logger: Logger(label: "test")
+            logger: Logger(label: "test") { _ in JournalLogHandler(notifier: notifier) }
         )
         let task = Task { try await service.run() }
         defer { task.cancel() }
@@ -67,22 +68,37 @@ func testSettings(site: String = "test-site") -> RuntimeSettings {
         #expect(!notifier.all.contains("READY=1"), "READY must wait for the first beat")
 
         // A part that keeps beating: READY, then keep-alives.
-        let beating = Task {
-            while !Task.isCancelled {
-                liveness.beat("worker")
-                try? await Task.sleep(for: .milliseconds(10))
+        func beat() -> Task<Void, Never> {
+            Task {
+                while !Task.isCancelled {
+                    liveness.beat("worker")
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
             }
         }
+        var beating = beat()
         #expect(await notifier.wait { $0.filter { $0 == "WATCHDOG=1" }.count >= 3 })
         #expect(notifier.all.firstIndex(of: "READY=1")! < notifier.all.firstIndex(of: "WATCHDOG=1")!)
 
-        // The part wedges: keep-alives stop so systemd can restart us.
+        // The part wedges: the service says so and withholds keep-alives...
         beating.cancel()
         _ = await beating.value
-        try await Task.sleep(for: .milliseconds(400))  // longer than the part's allowance
-        let countWhenStale = notifier.all.filter { $0 == "WATCHDOG=1" }.count
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(notifier.all.filter { $0 == "WATCHDOG=1" }.count == countWhenStale)
+        let mark = notifier.all.count
+        #expect(
+            await notifier.wait {
+                $0.dropFirst(mark).contains { $0.hasPrefix("LOG=parts stopped making progress") }
+            }
+        )
+        // ...until it beats again, when exactly one keep-alive comes before "resumed": none was
+        // sent while it was stale.
+        beating = beat()
+        defer { beating.cancel() }
+        #expect(await notifier.wait { $0.dropFirst(mark).contains("LOG=all parts live again; watchdog resumed") })
+        let journal = Array(notifier.all.dropFirst(mark))
+        let stale = journal.firstIndex { $0.hasPrefix("LOG=parts stopped making progress") }!
+        let resumed = journal.firstIndex(of: "LOG=all parts live again; watchdog resumed")!
+        #expect(journal[stale..<resumed].filter { $0 == "WATCHDOG=1" } == ["WATCHDOG=1"], "\(journal)")
+        #expect(journal[resumed - 1] == "WATCHDOG=1")
     }
 
     @Test func gracefulShutdownSendsStopping() async throws {
@@ -102,4 +118,19 @@ func testSettings(site: String = "test-site") -> RuntimeSettings {
         try await running.value
         #expect(notifier.all.last == "STOPPING=1")
     }
+}
+
+/// Puts log messages into the notifier's list as `LOG=message`, so tests see what was logged
+/// and what was sent to systemd in one order.
+struct JournalLogHandler: LogHandler {
+    let notifier: RecordingNotifier
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) { notifier.record("LOG=\(event.message)") }
 }

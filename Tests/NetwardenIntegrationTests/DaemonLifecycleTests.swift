@@ -135,10 +135,12 @@ struct DaemonLifecycleTests {
         )
         _ = try await listener.message(timeout: .seconds(20)) { $0["READY"] == "1" }
 
-        // Two mistakes: a misspelt key (line 11) and a value out of range (line 15).
+        // Two mistakes: a misspelt key (line 11) and a value out of range (line 15), in a file
+        // that also renames the site: none of it may take effect.
         var text = try String(contentsOfFile: scratch.configPath, encoding: .utf8)
         text = text.replacingOccurrences(of: "log_level = ", with: "log_levle = ")
             .replacingOccurrences(of: "[link]\ninterval_seconds = 1", with: "[link]\ninterval_seconds = 0")
+            .replacingOccurrences(of: #"site = "oakfield""#, with: #"site = "willow""#)
         try text.write(toFile: scratch.configPath, atomically: true, encoding: .utf8)
         let before = daemon.logLines.count
         daemon.signal(SIGHUP)
@@ -157,11 +159,17 @@ struct DaemonLifecycleTests {
         _ = try await listener.message(timeout: .seconds(10)) { $0["READY"] == "1" && $0.arrival > reloading.arrival }
         _ = try await listener.message(timeout: .seconds(10)) { $0["STATUS"]?.contains("last reload rejected") == true }
         #expect(daemon.process.isRunning)
-        // Still the old identity.
-        let after = daemon.logLines.count
-        try await Task.sleep(for: .milliseconds(1500))
-        #expect(!scratch.outboxLines().contains { $0.contains(#""site":"willow""#) })
-        #expect(daemon.logLines.count >= after)
+        // Still the old identity: samples written after the rejection (wait for some) carry
+        // the running site, not the one in the rejected file.
+        let writtenBefore = scratch.outboxLines().count
+        let deadline = ContinuousClock.now + .seconds(20)
+        while scratch.outboxLines().count < writtenBefore + 5 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let newer = scratch.outboxLines().dropFirst(writtenBefore)
+        #expect(newer.count >= 5, "no samples written after the rejected reload")
+        #expect(newer.allSatisfy { $0.contains(#""site":"oakfield""#) }, "\(newer.prefix(3))")
+        #expect(try await daemon.waitForLog(containing: "site=oakfield", after: before).contains("site=oakfield"))
 
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit().status == 0)

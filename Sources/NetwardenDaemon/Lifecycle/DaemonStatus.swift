@@ -15,6 +15,9 @@ public final class DaemonStatus: Sendable {
         /// Spooled records no output has delivered yet (the largest backlog of any output).
         public var deliveryBacklog = 0
         public var outputsFailing = 0
+        /// Interfaces capture is configured on, and how many of them are capturing now.
+        public var captureInterfaces = 0
+        public var captureInterfacesUp = 0
         public var reloads = 0
         /// Reloads rejected in a row (reset by a good one), for the summary.
         public var failedReloads = 0
@@ -27,6 +30,7 @@ public final class DaemonStatus: Sendable {
         public var summary: String {
             var text = "site \(site): \(linksUp)/\(linksWatched) links up, \(uplinkSummary)"
             if probesConfigured > 0 { text += ", \(probesConfigured - probesFailing)/\(probesConfigured) probes ok" }
+            if captureInterfaces > 0 { text += ", capture \(captureInterfacesUp)/\(captureInterfaces) interfaces up" }
             text += ", \(samplesPublished) samples"
             if deliveryBacklog > 0 { text += ", \(deliveryBacklog) records waiting" }
             if outputsFailing > 0 { text += ", \(outputsFailing) outputs failing" }

@@ -11,6 +11,11 @@ import Synchronization
 
 /// Live passive monitoring: one capture thread per interface running `PassivePipeline`.
 ///
+/// Each interface has a worker of its own that reopens it with a capped backoff when it cannot
+/// be opened or fails, so a missing interface neither stops capture on the others nor restarts
+/// the whole service; each change of an interface's state is logged once and published as
+/// `netwarden_capture_interface_up` and `netwarden_capture_open_failures_total`.
+///
 /// Filter events go to the hub as events; leaks and bypass are also logged (the judge
 /// debounces them), blocked attempts only counted. Capture, engine and judge counters are
 /// published (scope `capture`) on the link interval. A reload that changes only the category lists swaps them into
@@ -101,16 +106,28 @@ public struct CaptureService: Service {
     }
 
     private func runCapture(settings: RuntimeSettings, interfaces: [String], setup: FilterSetup) async {
-        defer { hub.retire(scope: Self.scope) }
+        defer {
+            hub.retire(scope: Self.scope)
+            status.update {
+                $0.captureInterfaces = 0
+                $0.captureInterfacesUp = 0
+            }
+        }
         let shared = CaptureShared(interfaces: interfaces)
         let lists = setup.judge.categories
+        status.update {
+            $0.captureInterfaces = interfaces.count
+            $0.captureInterfacesUp = 0
+        }
         await withTaskGroup(of: Void.self) { group in
             // Each thread gets its own judge (debounce state is per thread) over shared lists.
             let judgeSettings = setup.judge.settings
             let pseudonymizer = setup.judge.pseudonymizer
+            // One worker per interface, each retrying on its own: an interface that cannot be
+            // opened must not stop (or restart) capture on the others.
             for interface in interfaces {
                 group.addTask {
-                    await captureLoop(
+                    await interfaceWorker(
                         interface: interface,
                         settings: settings,
                         judge: JudgeParts(settings: judgeSettings, lists: lists, pseudonymizer: pseudonymizer),
@@ -122,6 +139,7 @@ public struct CaptureService: Service {
             group.addTask {
                 await supervise(settings: settings, lists: lists, shared: shared)
             }
+            // Workers only return on shutdown, so this is the supervisor (or shutdown).
             await group.next()
             group.cancelAll()
         }
@@ -134,12 +152,54 @@ public struct CaptureService: Service {
         var pseudonymizer: ClientPseudonymizer
     }
 
-    private func captureLoop(
+    /// Keeps one interface capturing: opens it, runs until it fails, waits with a capped backoff
+    /// and tries again, until the task is cancelled (settings changed) or the daemon stops.
+    private func interfaceWorker(
         interface: String,
         settings: RuntimeSettings,
         judge parts: JudgeParts,
         shared: CaptureShared
     ) async {
+        var backoff = CaptureBackoff()
+        while !ShutdownAware.shouldStop {
+            let opened = Opened()
+            do {
+                try await captureLoop(interface: interface, settings: settings, judge: parts, shared: shared) {
+                    opened.set()
+                    shared.markUp(interface)
+                }
+                // A live capture returns without error only when asked to stop.
+                if ShutdownAware.shouldStop { return }
+                shared.markDown(interface, reason: "capture stopped", opening: false)
+            } catch {
+                if ShutdownAware.shouldStop { return }
+                shared.markDown(interface, reason: Self.reason(error), opening: !opened.value)
+            }
+            if opened.value { backoff.reset() }
+            await ShutdownAware.sleep(for: backoff.next())
+        }
+    }
+
+    /// The error without the interface name in front: the log line names the interface already.
+    static func reason(_ error: any Error) -> String {
+        if let capture = error as? CaptureError { return capture.message }
+        return "\(error)"
+    }
+
+    /// Set on the capture thread once the source is open; read after the thread finished.
+    private final class Opened: Sendable {
+        private let flag = Atomic<Bool>(false)
+        func set() { flag.store(true, ordering: .releasing) }
+        var value: Bool { flag.load(ordering: .acquiring) }
+    }
+
+    private func captureLoop(
+        interface: String,
+        settings: RuntimeSettings,
+        judge parts: JudgeParts,
+        shared: CaptureShared,
+        onOpen: @escaping @Sendable () -> Void
+    ) async throws {
         let options = LiveCaptureOptions(
             snapshotLength: Int32(settings.capture.snapshotBytes),
             bufferSize: Int32(clamping: settings.capture.bufferMiB << 20),
@@ -147,51 +207,51 @@ public struct CaptureService: Service {
         )
         let filter: CaptureFilter = settings.capture.traffic == .names ? .namesOnly : .default
         let configuration = PassivePipeline.inspectionConfiguration(settings.capture)
-        do {
-            try await CaptureRunner.run(threadName: "capture-\(interface)") { stop in
-                let source = try LivePacketSource(interface: interface, options: options, filter: filter)
-                for warning in source.activationWarnings { shared.note(warning: "\(interface): \(warning)") }
-                let judge = FilterJudge(
-                    settings: parts.settings,
-                    categories: parts.lists,
-                    pseudonymizer: parts.pseudonymizer
+        try await CaptureRunner.run(threadName: "capture-\(interface)") { stop in
+            let source = try LivePacketSource(interface: interface, options: options, filter: filter)
+            onOpen()
+            for warning in source.activationWarnings { shared.note(warning: "\(interface): \(warning)") }
+            let judge = FilterJudge(
+                settings: parts.settings,
+                categories: parts.lists,
+                pseudonymizer: parts.pseudonymizer
+            )
+            var pipeline = PassivePipeline(engine: InspectionEngine(configuration: configuration), judge: judge)
+            var lastExpiry = MonotonicClock.nanoseconds()
+            var batch: [FilterEvent] = []
+            /// Counters and the events so far, handed to the async side.
+            func publish() {
+                shared.publish(
+                    interface: interface,
+                    capture: source.counters.snapshot,
+                    engine: pipeline.engine.statistics,
+                    judge: pipeline.judge?.counters,
+                    events: &batch
                 )
-                var pipeline = PassivePipeline(engine: InspectionEngine(configuration: configuration), judge: judge)
-                var lastExpiry = MonotonicClock.nanoseconds()
-                var batch: [FilterEvent] = []
-                /// Counters and the events so far, handed to the async side.
-                func publish() {
-                    shared.publish(
-                        interface: interface,
-                        capture: source.counters.snapshot,
-                        engine: pipeline.engine.statistics,
-                        judge: pipeline.judge?.counters,
-                        events: &batch
-                    )
-                }
-                func betweenBatches() {
-                    // Once a second, busy or silent: idle expiry on the wall clock (a quiet link is
-                    // when flows go idle and unanswered names are judged), then a publish.
-                    let now = MonotonicClock.nanoseconds()
-                    guard now - lastExpiry >= 1_000_000_000 else { return }
-                    lastExpiry = now
-                    pipeline.expire(now: Self.wallTime()) { batch.append($0) }
-                    publish()
-                }
-                try source.run(until: stop, betweenBatches: betweenBatches) { packet in
-                    pipeline.process(
-                        frame: packet.frame,
-                        linkType: packet.linkType,
-                        time: packet.time,
-                        onName: { _ in },
-                        onEvent: { batch.append($0) }
-                    )
-                }
+            }
+            func betweenBatches() {
+                // Once a second, busy or silent: idle expiry on the wall clock (a quiet link is
+                // when flows go idle and unanswered names are judged), then a publish.
+                let now = MonotonicClock.nanoseconds()
+                guard now - lastExpiry >= 1_000_000_000 else { return }
+                lastExpiry = now
+                pipeline.expire(now: Self.wallTime()) { batch.append($0) }
+                publish()
+            }
+            defer {
+                // Events judged before a read error are still evidence: hand them over.
                 pipeline.finish(now: Self.wallTime()) { batch.append($0) }
                 publish()
             }
-        } catch {
-            shared.note(failure: "\(interface): \(error)")
+            try source.run(until: stop, betweenBatches: betweenBatches) { packet in
+                pipeline.process(
+                    frame: packet.frame,
+                    linkType: packet.linkType,
+                    time: packet.time,
+                    onName: { _ in },
+                    onEvent: { batch.append($0) }
+                )
+            }
         }
     }
 
@@ -201,7 +261,9 @@ public struct CaptureService: Service {
         shared: CaptureShared
     ) async {
         var nextMetrics = ContinuousClock.now + settings.linkInterval
-        var reportedFailures = 0
+        // A running capture thread hands over counters once a second; this much silence means
+        // it is wedged, which the watchdog should see.
+        let allowance = settings.linkInterval * 3 + .seconds(10)
         while !ShutdownAware.shouldStop {
             await ShutdownAware.sleep(for: .milliseconds(500))
             let current = store.current
@@ -237,11 +299,10 @@ public struct CaptureService: Service {
             }
             let drained = shared.drain()
             for warning in drained.warnings { logger.warning("\(warning)") }
-            if drained.failures.count > reportedFailures {
-                for failure in drained.failures.dropFirst(reportedFailures) {
-                    logger.error("capture failed", metadata: ["error": "\(failure)"])
-                }
-                reportedFailures = drained.failures.count
+            for transition in drained.transitions { log(transition) }
+            if !drained.transitions.isEmpty {
+                let up = shared.upCount
+                status.update { $0.captureInterfacesUp = up }
             }
             if !drained.events.isEmpty {
                 hub.report(drained.events.map(\.draft))
@@ -255,7 +316,10 @@ public struct CaptureService: Service {
                     )
                 }
             }
-            if drained.failures.count < shared.interfaceCount { liveness.beat(Self.livenessName) }
+            // Interfaces that cannot be opened are retried and shown by the interface_up metric
+            // and STATUS=; withholding the watchdog for them would only have systemd restart a
+            // daemon that cannot conjure an interface. A wedged capture thread is another matter.
+            if shared.silentInterfaces(allowance: allowance).isEmpty { liveness.beat(Self.livenessName) }
             if ContinuousClock.now >= nextMetrics {
                 nextMetrics = ContinuousClock.now + current.linkInterval
                 hub.publish(scope: Self.scope, shared.observations())
@@ -263,99 +327,23 @@ public struct CaptureService: Service {
         }
     }
 
-    static func wallTime() -> PacketTime {
-        let nanoseconds = MonotonicClock.realtimeNanoseconds()
-        return PacketTime(seconds: nanoseconds / 1_000_000_000, nanoseconds: Int32(nanoseconds % 1_000_000_000))
-    }
-}
-
-/// What capture threads hand to the async side, under one lock: events, counters, problems.
-final class CaptureShared: Sendable {
-    struct PerInterface: Sendable {
-        var capture = CaptureCounters.Snapshot()
-        var engine = InspectionStatistics()
-        var judge = FilterCounters()
-    }
-
-    private struct State {
-        var events: [FilterEvent] = []
-        var warnings: [String] = []
-        var failures: [String] = []
-        var perInterface: [String: PerInterface] = [:]
-    }
-
-    let interfaceCount: Int
-    private let state = Mutex(State())
-
-    init(interfaces: [String]) { interfaceCount = interfaces.count }
-
-    func note(warning: String) { state.withLock { $0.warnings.append(warning) } }
-    func note(failure: String) { state.withLock { $0.failures.append(failure) } }
-
-    func publish(
-        interface: String,
-        capture: CaptureCounters.Snapshot,
-        engine: InspectionStatistics,
-        judge: FilterCounters?,
-        events: inout [FilterEvent]
-    ) {
-        let handed = events
-        events.removeAll(keepingCapacity: true)
-        state.withLock { state in
-            state.events += handed
-            state.perInterface[interface] = PerInterface(
-                capture: capture,
-                engine: engine,
-                judge: judge ?? FilterCounters()
+    /// One line per change of an interface's state.
+    private func log(_ transition: CaptureShared.Transition) {
+        let interface: Logger.MetadataValue = "\(transition.interface)"
+        switch transition.state {
+        case .starting: break
+        case .up:
+            logger.notice("capture interface up", metadata: ["interface": interface])
+        case .down(let reason):
+            logger.error(
+                "capture interface down; retrying with backoff",
+                metadata: ["interface": interface, "error": "\(reason)"]
             )
         }
     }
 
-    func drain() -> (events: [FilterEvent], warnings: [String], failures: [String]) {
-        state.withLock { state in
-            defer {
-                state.events.removeAll()
-                state.warnings.removeAll()
-            }
-            return (state.events, state.warnings, state.failures)
-        }
-    }
-
-    /// Capture and engine counters per interface, judge counters per interface too (labels).
-    func observations() -> [Observation] {
-        let snapshot = state.withLock { $0.perInterface }
-        var out: [Observation] = []
-        for (interface, counters) in snapshot.sorted(by: { $0.key < $1.key }) {
-            var list = ObservationList(common: [Label("interface", interface)])
-            let capture = counters.capture.statistics
-            list.add(.capturePackets, Double(counters.capture.delivered))
-            list.add(.captureKernelDrops, Double(capture.droppedByKernel))
-            list.add(.captureInterfaceDrops, Double(capture.droppedByInterface))
-            list.add(.captureTruncated, Double(counters.capture.truncated))
-            let engine = counters.engine
-            list.add(.inspectionFlowsActive, engine.flowsActive)
-            list.add(.inspectionFlowsEvicted, engine.flowsEvictedCapacity, [Label("reason", "capacity")])
-            list.add(.inspectionFlowsEvicted, engine.flowsEvictedIdle, [Label("reason", "idle")])
-            list.add(.inspectionUndecodable, engine.decodeFailures.total)
-            // Fragments: a flood of them, or overlaps (an evasion trick), shows up here.
-            list.add(.inspectionFragments, engine.fragmentsHeld)
-            list.add(.inspectionReassembled, engine.datagramsReassembled)
-            for reason in IPReassembler.DropReason.allCases {
-                list.add(
-                    .inspectionFragmentDrops,
-                    engine.fragmentDropsByReason[reason, default: 0],
-                    [Label("reason", reason.name)]
-                )
-            }
-            for (proto, count) in [
-                ("dns", engine.malformedDNS), ("tls", engine.malformedTLS), ("quic", engine.malformedQUIC),
-                ("http", engine.malformedHTTP),
-            ] {
-                list.add(.inspectionMalformed, count, [Label("proto", proto)])
-            }
-            list.append(contentsOf: counters.judge.observations(common: list.common))
-            out += list.items
-        }
-        return out
+    static func wallTime() -> PacketTime {
+        let nanoseconds = MonotonicClock.realtimeNanoseconds()
+        return PacketTime(seconds: nanoseconds / 1_000_000_000, nanoseconds: Int32(nanoseconds % 1_000_000_000))
     }
 }

@@ -1,5 +1,17 @@
 // Passive capture, inspection and filter-judgement families.
 extension MetricFamily {
+    /// 1 while the interface is capturing, 0 while it cannot be opened (missing, down, no
+    /// permission) and its worker waits to retry.
+    public static let captureInterfaceUp = MetricFamily(
+        "netwarden_capture_interface_up",
+        .gauge,
+        help: "Whether capture on the interface is running (1) or failing and being retried (0)."
+    )
+    public static let captureOpenFailures = MetricFamily(
+        "netwarden_capture_open_failures_total",
+        .counter,
+        help: "Attempts to open the interface for capture that failed."
+    )
     public static let capturePackets = MetricFamily(
         "netwarden_capture_packets_total",
         .counter,
@@ -82,7 +94,8 @@ extension MetricFamily {
     )
 
     static let captureFamilies: [MetricFamily] = [
-        capturePackets, captureKernelDrops, captureInterfaceDrops, captureTruncated, inspectionFlowsActive,
+        captureInterfaceUp, captureOpenFailures, capturePackets, captureKernelDrops, captureInterfaceDrops,
+        captureTruncated, inspectionFlowsActive,
         inspectionFlowsEvicted, inspectionUndecodable, inspectionFragments, inspectionReassembled,
         inspectionFragmentDrops, inspectionMalformed, filterLeaks, filterBlocked, bypass, names, categoryNames,
     ]

@@ -1,0 +1,55 @@
+import NetwardenCore
+import NetwardenDaemon
+import Testing
+
+/// `check-config` compares a valid file with the machine: interfaces that do not exist now are
+/// warnings with the file and line of the setting.
+struct ConfigMachineCheckTests {
+    static let text = """
+        [identity]
+        trust = "t"
+        site = "s"
+
+        [capture]
+        enabled = true
+        interfaces = ["lan0",
+            "nope0"]
+
+        [[probes.icmp]]
+        name = "gw"
+        target = "10.0.0.1"
+
+        [[probes.icmp]]
+        name = "backup"
+        target = "10.0.0.2"
+        interface = "wwan9"
+        """
+
+    static func findings(existing: Set<String>) throws -> [ConfigMachineFinding] {
+        let bytes = Array(text.utf8)
+        let config = try NetwardenConfig.parse(bytes: bytes, fileName: "n.toml").get()
+        return ConfigMachineCheck.check(
+            config,
+            document: TOMLParser.parse(bytes).root,
+            file: "n.toml",
+            interfaceExists: { existing.contains($0) }
+        )
+    }
+
+    @Test func missingCaptureAndProbeInterfacesAreWarningsWithTheirLines() throws {
+        let findings = try Self.findings(existing: ["lan0"])
+        #expect(
+            findings.map(\.description) == [
+                "n.toml:8: capture.interfaces: warning: no interface `nope0` on this machine now; "
+                    + "capture retries it until it appears",
+                "n.toml:17: probes.icmp.interface: warning: no interface `wwan9` on this machine now; "
+                    + "probe `backup` fails until it appears",
+            ]
+        )
+        #expect(findings.allSatisfy { $0.severity == .warning })
+    }
+
+    @Test func interfacesThatExistGiveNoFindings() throws {
+        #expect(try Self.findings(existing: ["lan0", "nope0", "wwan9"]).isEmpty)
+    }
+}
