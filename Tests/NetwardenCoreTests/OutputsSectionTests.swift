@@ -50,7 +50,10 @@ import Testing
             """
         ).get()
         #expect(config.metrics.listen == "[::1]:9813")
-        #expect(config.spool == SpoolSection(maxAge: .seconds(86_400), maxBytes: 64 << 20, fsyncInterval: .milliseconds(500)))
+        #expect(
+            config.spool
+                == SpoolSection(maxAge: .seconds(86_400), maxBytes: 64 << 20, fsyncInterval: .milliseconds(500))
+        )
         let outputs = config.outputs.outputs
         #expect(outputs.map(\.kind) == [.remoteWrite, .loki, .collector])
         #expect(outputs.map(\.name) == ["trust-vm", "trust-loki", "trust"])
@@ -98,8 +101,10 @@ import Testing
                 .contains("basic auth needs both basic_auth_user and basic_auth_password_file") == true
         )
         #expect(
-            errors("[[outputs.loki]]\nname = \"l\"\nurl = \"https://l.example\"\nheaders = { \"Bad Header\" = \"x\" }\n")
-                .first?.contains("`Bad Header` is not an HTTP header name") == true
+            errors(
+                "[[outputs.loki]]\nname = \"l\"\nurl = \"https://l.example\"\nheaders = { \"Bad Header\" = \"x\" }\n"
+            )
+            .first?.contains("`Bad Header` is not an HTTP header name") == true
         )
         #expect(
             errors(

@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import NetwardenCore
 import NetwardenDelivery
@@ -135,6 +136,7 @@ public struct DeliveryService: Service {
             // Housekeeping: fsync, age cap, self-metrics, and watching for a reload.
             group.addTask {
                 var lastCaps = ContinuousClock.now
+                var lastStatus = ContinuousClock.now - .seconds(5)
                 while !ShutdownAware.shouldStop {
                     await ShutdownAware.sleep(for: settings.spool.fsyncInterval)
                     spool.sync()
@@ -143,6 +145,10 @@ public struct DeliveryService: Service {
                         lastCaps = ContinuousClock.now
                     }
                     await board.refresh(running)
+                    if ContinuousClock.now - lastStatus >= .seconds(5) {
+                        writeStatus(spool: spool, settings: settings)
+                        lastStatus = ContinuousClock.now
+                    }
                     let backlog = board.largestBacklog
                     let failing = board.failingOutputs
                     status.update {
@@ -162,6 +168,21 @@ public struct DeliveryService: Service {
             group.cancelAll()
         }
         spool.sync()
+        writeStatus(spool: spool, settings: settings)
+    }
+
+    private func writeStatus(spool: Spool, settings: RuntimeSettings) {
+        let statistics = spool.statistics
+        DeliveryStatus(
+            writtenAtMilliseconds: hub.clock.nowMilliseconds(),
+            pid: getpid(),
+            spoolBytes: statistics.bytes,
+            spoolRecords: statistics.records,
+            droppedRecords: Dictionary(
+                uniqueKeysWithValues: statistics.droppedRecords.map { ($0.key.rawValue, $0.value) }
+            ),
+            outputs: board.statusOutputs(settings.outputs)
+        ).write(stateDirectory: settings.stateDirectory)
     }
 
     private func makeUploader(
@@ -254,7 +275,8 @@ final class OutputBoard: Sendable {
     private struct Entry {
         var observations: [Observation]
         var backlog: Int
-        var failing: Bool
+        var oldestAge: Double
+        var statistics: OutputStatistics
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -266,11 +288,13 @@ final class OutputBoard: Sendable {
             let observations = await uploader.observations()
             let statistics = await uploader.statistics
             let backlog = observations.first { $0.family == .outputBacklogRecords }.map { Int($0.value) } ?? 0
+            let age = observations.first { $0.family == .outputOldestUnsentAge }?.value ?? 0
             entries.withLock {
                 $0[uploader.configuration.name] = Entry(
                     observations: observations,
                     backlog: backlog,
-                    failing: statistics.consecutiveFailures > 0
+                    oldestAge: age,
+                    statistics: statistics
                 )
             }
         }
@@ -281,5 +305,31 @@ final class OutputBoard: Sendable {
     }
 
     var largestBacklog: Int { entries.withLock { $0.values.map(\.backlog).max() ?? 0 } }
-    var failingOutputs: Int { entries.withLock { $0.values.filter(\.failing).count } }
+    var failingOutputs: Int {
+        entries.withLock { $0.values.filter { $0.statistics.consecutiveFailures > 0 }.count }
+    }
+
+    /// Each output's line of `spool/status.json`, in configuration order.
+    func statusOutputs(_ outputs: [OutputSettings]) -> [DeliveryStatus.Output] {
+        entries.withLock { entries in
+            outputs.map { output in
+                let entry = entries[output.name]
+                let statistics = entry?.statistics ?? OutputStatistics()
+                return DeliveryStatus.Output(
+                    name: output.name,
+                    kind: output.kind.rawValue,
+                    url: DeliveryStatus.displayURL(output.url),
+                    backlogRecords: entry?.backlog ?? 0,
+                    oldestUnsentAgeSeconds: entry?.oldestAge ?? 0,
+                    sentRecords: statistics.sentRecords,
+                    sentItems: statistics.sentItems,
+                    retries: statistics.retries,
+                    deadLetterBatches: statistics.deadLetterBatches,
+                    lastSuccessMilliseconds: statistics.lastSuccessMilliseconds,
+                    consecutiveFailures: statistics.consecutiveFailures,
+                    lastError: statistics.lastError
+                )
+            }
+        }
+    }
 }
