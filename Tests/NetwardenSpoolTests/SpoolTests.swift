@@ -137,6 +137,25 @@ import Testing
         }
     }
 
+    @Test func anUnregisteredConsumerNoLongerHoldsSegmentsAcrossRestarts() throws {
+        try withTemporaryDirectory { directory in
+            let spool = try Self.open(directory, segmentBytes: 1024)
+            spool.register(consumer: "kept")
+            spool.register(consumer: "removed")
+            for index in 0..<200 { _ = spool.append([payload(index)], timestampMilliseconds: Self.now) }
+            spool.acknowledge(consumer: "kept", through: 200)
+            let before = segmentFiles(directory).count
+            spool.unregister(consumer: "removed")
+            #expect(segmentFiles(directory).count < before)
+            #expect(spool.consumers == ["kept"])
+            spool.close()
+            let reopened = try Self.open(directory, segmentBytes: 1024)
+            #expect(reopened.consumers == ["kept"])
+            #expect(reopened.acknowledgedSequence(consumer: "removed") == nil)
+            reopened.unregister(consumer: "never-registered")
+        }
+    }
+
     @Test func restartResumesAtTheDurableAcknowledgement() throws {
         try withTemporaryDirectory { directory in
             do {
