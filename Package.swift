@@ -22,6 +22,8 @@
 //                             series keys, the event envelope, identity), the hub every producer
 //                             publishes through, and the encoders sinks share (/metrics text,
 //                             spool records, JSON lines)
+//   NetwardenAlerts           pure: alert rules and the clock-driven state machine that turns samples
+//                             and events into firing/resolved alerts (hysteresis, absence, events)
 //   NetwardenDelivery         pure: getting spooled records to each output: the uploader (retry,
 //                             backoff, order, 413 splitting, dead letters) over injected queue,
 //                             transport and clocks, and the Loki and collector encoders
@@ -148,6 +150,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NetwardenAlerts",
+            dependencies: ["NetwardenCore", "NetwardenTelemetry"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NetwardenDelivery",
             dependencies: [
                 "NetwardenCore", "NetwardenTelemetry", "NetwardenRemoteWrite",
@@ -188,6 +195,7 @@ let package = Package(
             dependencies: [
                 "NetwardenCore",
                 "NetwardenTelemetry",
+                "NetwardenAlerts",
                 "NetwardenDelivery",
                 "NetwardenSpool",
                 "NetwardenMetricsEndpoint",
@@ -247,6 +255,11 @@ let package = Package(
         .testTarget(
             name: "NetwardenTelemetryTests",
             dependencies: ["NetwardenTelemetry", "NetwardenCore", "NetwardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenAlertsTests",
+            dependencies: ["NetwardenAlerts", "NetwardenTelemetry", "NetwardenCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

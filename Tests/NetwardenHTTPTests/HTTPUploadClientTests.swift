@@ -197,7 +197,9 @@ struct HTTPUploadClientTests {
 
             let without = try HTTPUploadClient(settings: .init(caFile: authority.certificatePath))
             let refused = try failure(await without.post(request(server.baseURL + "/")))
-            #expect(refused.code == .tls, "\(refused)")
+            // Under TLS 1.3 the server's "certificate required" alert can lose the race with its
+            // close, which curl then reports as a reset: either way the request is refused.
+            #expect(refused.code == .tls || refused.code == .connection, "\(refused)")
             #expect(try await server.requests(atLeast: 1).count == 1)
         }
     }
