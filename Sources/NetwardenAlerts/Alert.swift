@@ -59,8 +59,8 @@ public struct AlertTransition: Sendable, Equatable {
     }
 
     /// The event kinds transitions travel as.
-    public static let firingKind = EventKind("alert_firing")
-    public static let resolvedKind = EventKind("alert_resolved")
+    public static let firingKind = EventKind.alertFiring
+    public static let resolvedKind = EventKind.alertResolved
 
     /// The transition as an event for the hub: a stable id (the alert key and when it started
     /// firing), the rule's severity for firing and `notice` for resolved.

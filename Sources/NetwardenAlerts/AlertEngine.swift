@@ -98,11 +98,20 @@ public struct AlertEngine: Sendable {
         let labels = [Label("alertname", rule.name)] + observation.labels
         let key = Self.key(rule: rule.name, labels: observation.labels)
         var state = series[key] ?? SeriesState(rule: rule, labels: labels)
+        let previous = state.seen ? (value: state.lastValue, time: state.lastSeen) : nil
         if state.seen && time > state.lastSeen { state.interval = time - state.lastSeen }
         state.lastSeen = state.seen ? max(state.lastSeen, time) : time
         state.seen = true
         state.lastValue = observation.value
         defer { series[key] = state }
+
+        var judged = observation
+        if rule.rate {
+            // A counter's per-second increase since the previous sample; the first sample, a
+            // reset (the counter went down) or a repeated timestamp gives no verdict.
+            guard let previous, time > previous.time, observation.value >= previous.value else { return }
+            judged.value = (observation.value - previous.value) / (Double(time - previous.time) / 1000)
+        }
 
         if case .absent = rule.condition {
             // A sample arrived: an absence alert on this series is over.
@@ -112,7 +121,7 @@ public struct AlertEngine: Sendable {
             }
             return
         }
-        switch rule.judge(observation.value) {
+        switch rule.judge(judged.value) {
         case .bad:
             state.goodRun = 0
             state.badRun += 1
@@ -125,7 +134,7 @@ public struct AlertEngine: Sendable {
                     severity: rule.severity,
                     state: .firing,
                     sinceMilliseconds: time,
-                    evidence: Self.evidence(rule, observation, runs: state.badRun)
+                    evidence: Self.evidence(rule, judged, runs: state.badRun)
                 )
                 state.firing = alert
                 transitions.append(.init(kind: .firing, alert: alert, atMilliseconds: time))
@@ -136,7 +145,7 @@ public struct AlertEngine: Sendable {
             guard var alert = state.firing else { return }
             state.goodRun += 1
             if state.goodRun >= rule.clearIntervals {
-                alert.evidence = Self.evidence(rule, observation, runs: state.goodRun, resolved: true)
+                alert.evidence = Self.evidence(rule, judged, runs: state.goodRun, resolved: true)
                 transitions.append(.init(kind: .resolved, alert: alert, atMilliseconds: time))
                 state.firing = nil
                 state.goodRun = 0
@@ -232,7 +241,7 @@ public struct AlertEngine: Sendable {
     static func evidence(_ rule: AlertRule, _ observation: Observation, runs: Int, resolved: Bool = false) -> String {
         let series = SeriesKey(name: observation.family.name, labels: observation.labels).description
         let value = PrometheusTextEncoder.formatValue(observation.value)
-        var text = "\(series) = \(value)"
+        var text = rule.rate ? "rate(\(series)) = \(value)/s" : "\(series) = \(value)"
         if case .threshold(let direction, let fire, let clear) = rule.condition {
             let limit = resolved ? clear : fire
             let word = resolved ? (direction == .below ? "at or above" : "at or below") : direction.rawValue

@@ -34,6 +34,8 @@ public struct AlertRule: Sendable, Equatable {
     /// Labels a series (or an event's attributes) must have to be watched; empty = all.
     public var match: [String: String]
     public var condition: Condition
+    /// Judge a counter's per-second increase between consecutive samples, not its value.
+    public var rate: Bool
     public var forIntervals: Int
     public var clearIntervals: Int
     public var severity: LogSeverity
@@ -45,6 +47,7 @@ public struct AlertRule: Sendable, Equatable {
         metric: String = "",
         match: [String: String] = [:],
         condition: Condition,
+        rate: Bool = false,
         forIntervals: Int = 1,
         clearIntervals: Int = 1,
         severity: LogSeverity = .warning,
@@ -54,6 +57,7 @@ public struct AlertRule: Sendable, Equatable {
         self.metric = metric
         self.match = match
         self.condition = condition
+        self.rate = rate
         self.forIntervals = max(1, forIntervals)
         self.clearIntervals = max(1, clearIntervals)
         self.severity = severity

@@ -144,6 +144,7 @@ public struct Daemon: Sendable {
         let collect = TelemetryCollectService(hub: hub, status: status) { store.current.linkInterval }
         let delivery = DeliveryService(store: store, hub: hub, status: status, logger: logger)
         let metrics = MetricsEndpointService(store: store, hub: hub, logger: logger)
+        let alerts = AlertService(store: store, hub: hub, logger: logger)
 
         var configuration = ServiceGroupConfiguration(
             // ServiceGroup stops services in reverse order: delivery (which owns the spool) comes
@@ -152,6 +153,7 @@ public struct Daemon: Sendable {
             services: [
                 .init(service: notify),
                 .init(service: delivery),
+                .init(service: alerts),
                 .init(service: sampler),
                 .init(service: probes),
                 .init(service: wifi),

@@ -31,6 +31,7 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var spool = SpoolSection.defaults
     /// Delivery destinations; empty means nothing leaves the gateway.
     public var outputs: [OutputSettings] = []
+    public var alerts = AlertsSection.defaults
     /// Where the settings came from, for logs and STATUS (a path, or "embedded default").
     public var source: String
 

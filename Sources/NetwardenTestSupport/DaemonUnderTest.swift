@@ -90,6 +90,7 @@ public final class DaemonUnderTest: @unchecked Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                sink.finish()
                 return
             }
             sink.feed(data)
@@ -115,7 +116,11 @@ public final class DaemonUnderTest: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             if let line = logLines.dropFirst(after).first(where: { $0.contains(text) }) { return line }
             if !process.isRunning {
-                try await Task.sleep(for: .milliseconds(50))  // let the reader drain the pipe
+                // Let the reader reach the end of the pipe before deciding the line never came.
+                let drained = ContinuousClock.now + .seconds(5)
+                while !lines.isFinished && ContinuousClock.now < drained {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 if let line = logLines.dropFirst(after).first(where: { $0.contains(text) }) { return line }
                 throw DaemonTestError(
                     "daemon exited (status \(process.terminationStatus)) before logging '\(text)'",
@@ -139,7 +144,13 @@ public final class DaemonUnderTest: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         process.waitUntilExit()
-        try await Task.sleep(for: .milliseconds(20))  // let the pipe readers drain
+        // Read the pipes to their end, so a test sees every line the daemon wrote before exiting
+        // (a loaded machine can take a while to run the readers); bounded in case a child of the
+        // daemon still holds a pipe open.
+        let drained = ContinuousClock.now + .seconds(5)
+        while !(lines.isFinished && stdoutLines.isFinished) && ContinuousClock.now < drained {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         return (process.terminationStatus, ContinuousClock.now - start)
     }
 }
@@ -164,6 +175,7 @@ final class LineBuffer: Sendable {
     private struct State {
         var partial: [UInt8] = []
         var lines: [String] = []
+        var finished = false
     }
 
     private let state = Mutex(State())
@@ -179,4 +191,17 @@ final class LineBuffer: Sendable {
     }
 
     var lines: [String] { state.withLock { $0.lines } }
+
+    /// The writer closed its end and every byte has been read.
+    var isFinished: Bool { state.withLock { $0.finished } }
+
+    func finish() {
+        state.withLock { state in
+            if !state.partial.isEmpty {
+                state.lines.append(String(decoding: state.partial, as: UTF8.self))
+                state.partial = []
+            }
+            state.finished = true
+        }
+    }
 }

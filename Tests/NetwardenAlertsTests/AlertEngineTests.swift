@@ -162,3 +162,29 @@ import Testing
 extension Array {
     fileprivate var only: Element? { count == 1 ? first : nil }
 }
+
+@Suite struct AlertRateTests {
+    @Test func rateRulesJudgeTheIncreasePerSecondAndIgnoreResets() {
+        let drops = AlertRule(
+            name: "capture_dropping",
+            metric: "netwarden_capture_kernel_drops_total",
+            condition: .threshold(direction: .above, fire: 0, clear: 0),
+            rate: true,
+            forIntervals: 2,
+            clearIntervals: 1
+        )
+        var engine = AlertEngine(rules: [drops])
+        var steps: [String] = []
+        // Counter values every 10 s: flat, rising twice (fires), a restart (reset: no verdict),
+        // then flat (resolves).
+        for (index, value) in [5.0, 5, 50, 90, 3, 3].enumerated() {
+            let group = SampleGroup(
+                timestampMilliseconds: Int64(index) * 10_000,
+                identity: AlertEngineTests.identity,
+                observations: [Observation(.captureKernelDrops, value, [Label("interface", "lan0")])]
+            )
+            steps.append(engine.observe(group).map(\.kind.rawValue).joined())
+        }
+        #expect(steps == ["", "", "", "firing", "", "resolved"])
+    }
+}

@@ -34,7 +34,7 @@ import Testing
                     id: "e-1",
                     timestampMilliseconds: 2,
                     identity: Self.identity,
-                    kind: .linkDown,
+                    kind: .alertFiring,
                     severity: .error,
                     subject: "eth0",
                     evidence: "uplink interface eth0 went down",
@@ -50,7 +50,7 @@ import Testing
         )
         #expect(
             Self.lines(directory + "/outbox/events.jsonl") == [
-                #"{"ts":2,"id":"e-1","trust":"t","site":"s","gateway":"g","kind":"link_down","severity":"error","subject":"eth0","evidence":"uplink interface eth0 went down","attributes":{"interface":"eth0"}}"#
+                #"{"ts":2,"id":"e-1","trust":"t","site":"s","gateway":"g","kind":"alert_firing","severity":"error","subject":"eth0","evidence":"uplink interface eth0 went down","attributes":{"interface":"eth0"}}"#
             ]
         )
     }

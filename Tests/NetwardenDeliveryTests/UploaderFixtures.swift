@@ -126,7 +126,7 @@ enum Fixtures {
                 id: "e-" + subject,
                 timestampMilliseconds: 2_000,
                 identity: identity,
-                kind: .probeFailed,
+                kind: .alertFiring,
                 severity: .warning,
                 subject: subject,
                 evidence: "timeout"

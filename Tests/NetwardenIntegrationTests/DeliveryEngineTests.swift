@@ -234,7 +234,8 @@ struct DeliveryEngineTests {
                     """
             )
             let daemon = try scratch.start()
-            _ = try await daemon.waitForLog(containing: "probe failed")
+            // probe_down fires after three failed runs, one a second.
+            _ = try await daemon.waitForLog(containing: "alert firing")
             let delivered = await DeliveryScratch.eventually {
                 let requests = server.requests()
                 return requests.contains { $0.path == "/loki/api/v1/push" }
@@ -255,20 +256,22 @@ struct DeliveryEngineTests {
             )
             let streams = try #require(push["streams"] as? [[String: Any]])
             let failed = try #require(
-                streams.first { ($0["stream"] as? [String: String])?["kind"] == "probe_failed" },
+                streams.first { ($0["stream"] as? [String: String])?["kind"] == "alert_firing" },
                 "\(streams)"
             )
             #expect(
                 failed["stream"] as? [String: String] == [
                     "trust": "oak-trust", "site": "oak-primary", "gateway": "gw1", "source": "netwarden",
-                    "kind": "probe_failed", "severity": "warning",
+                    "kind": "alert_firing", "severity": "critical",
                 ]
             )
             let entry = try #require((failed["values"] as? [[String]])?.first)
             #expect(entry[0].count >= 19 && entry[0].hasSuffix("000000"))
             let line = try #require(JSONSerialization.jsonObject(with: Data(entry[1].utf8)) as? [String: Any])
-            #expect(line["subject"] as? String == "closed-port")
-            #expect((line["attributes"] as? [String: String])?["reason"] != nil)
+            #expect(line["subject"] as? String == "probe_down")
+            let attributes = try #require(line["attributes"] as? [String: String])
+            #expect(attributes["alertname"] == "probe_down" && attributes["probe"] == "closed-port")
+            #expect(attributes["state"] == "firing")
 
             // Collector: bearer token from the file (trimmed), gzip NDJSON with a header line.
             let ingest = try #require(server.requests().first { $0.path == "/api/v1/ingest" })

@@ -69,8 +69,8 @@ import Testing
         let (hub, clock, sink) = hub()
         clock.set(7_000)
         hub.report([
-            EventDraft(kind: .probeFailed, severity: .warning, subject: "vle", evidence: "timeout"),
-            EventDraft(kind: .probeRecovered, severity: .notice, subject: "vle", evidence: "ok"),
+            EventDraft(kind: .alertFiring, severity: .warning, subject: "vle", evidence: "timeout"),
+            EventDraft(kind: .alertResolved, severity: .notice, subject: "vle", evidence: "ok"),
             EventDraft(
                 id: "f-abc",
                 timestampMilliseconds: 5_000,
@@ -91,7 +91,7 @@ import Testing
         let second = TelemetryHub(identity: identity, clock: clock)
         let again = RecordingSink()
         second.add(sink: again)
-        second.report(EventDraft(kind: .probeFailed, severity: .warning, subject: "vle", evidence: "timeout"))
+        second.report(EventDraft(kind: .alertFiring, severity: .warning, subject: "vle", evidence: "timeout"))
         #expect(again.events[0].id != events[0].id)
     }
 
@@ -99,13 +99,13 @@ import Testing
         let (hub, _, sink) = hub()
         hub.registerCollector(scope: "spool") { [Observation(.spoolRecords, 12)] }
         hub.publish(scope: "link", [Observation(.linkUp, 1), Observation(.linkMTU, 1500)])
-        hub.report(EventDraft(kind: .linkDown, severity: .error, subject: "eth0", evidence: "down"))
+        hub.report(EventDraft(kind: .alertFiring, severity: .error, subject: "eth0", evidence: "down"))
         hub.collect()
         #expect(hub.latest(scope: "spool") == [Observation(.spoolRecords, 12)])
         #expect(
             hub.latest(scope: "telemetry") == [
                 Observation(.samplesPublished, 3),
-                Observation(.eventsPublished, 1, [Label("kind", "link_down")]),
+                Observation(.eventsPublished, 1, [Label("kind", "alert_firing")]),
             ]
         )
         #expect(sink.groups.count == 3)

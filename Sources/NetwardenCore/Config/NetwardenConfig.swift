@@ -11,6 +11,7 @@ public struct NetwardenConfig: Sendable, Equatable {
     public var metrics = MetricsSection.defaults
     public var spool = SpoolSection.defaults
     public var outputs = OutputsSection.defaults
+    public var alerts = AlertsSection.defaults
 
     /// Every section in the order the shipped file lists them. A new section adds its stored
     /// property above and one line here; unknown-section errors and suggestions follow from it.
@@ -26,6 +27,7 @@ public struct NetwardenConfig: Sendable, Equatable {
             SectionBinding(\.metrics),
             SectionBinding(\.spool),
             SectionBinding(\.outputs),
+            SectionBinding(\.alerts),
         ]
     }
 

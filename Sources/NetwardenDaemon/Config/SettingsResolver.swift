@@ -91,6 +91,7 @@ public enum SettingsResolver {
         settings.metricsListen = config.metrics.listen
         settings.spool = config.spool
         settings.outputs = config.outputs.outputs
+        settings.alerts = config.alerts
         return settings
     }
 }

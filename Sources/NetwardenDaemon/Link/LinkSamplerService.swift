@@ -6,9 +6,9 @@ import NetwardenTelemetry
 import ServiceLifecycle
 
 /// Samples link state and counters of the watched interfaces and the default route every
-/// `link.interval_seconds`, publishes them to the hub (scope `link`), and reports state changes
-/// as log lines and events (an uplink going down is the first thing a technician wants to see
-/// in the journal, and central IT in its event stream).
+/// `link.interval_seconds`, publishes them to the hub (scope `link`), and logs state changes (an
+/// uplink going down is the first thing a technician wants to see in the journal; central IT
+/// hears about it from the `uplink_down` and `no_default_route` alert rules).
 public struct LinkSamplerService: Service {
     public static let livenessName = "link-sampler"
     /// The hub scope the sampler publishes under.
@@ -130,30 +130,12 @@ public struct LinkSamplerService: Service {
         defer { had = has }
         guard let before = had, before != has else { return }
         if has {
-            let nexthop = routes[0].gateway ?? "on-link"
             logger.notice(
                 "default route restored",
-                metadata: ["interface": "\(routes[0].interface)", "nexthop": "\(nexthop)"]
-            )
-            hub.report(
-                EventDraft(
-                    kind: .defaultRouteRestored,
-                    severity: .notice,
-                    subject: routes[0].interface,
-                    evidence: "default route via \(nexthop) on \(routes[0].interface)",
-                    attributes: [Label("interface", routes[0].interface), Label("nexthop", nexthop)]
-                )
+                metadata: ["interface": "\(routes[0].interface)", "nexthop": "\(routes[0].gateway ?? "on-link")"]
             )
         } else {
             logger.warning("default route lost: this gateway has no route to the internet")
-            hub.report(
-                EventDraft(
-                    kind: .defaultRouteLost,
-                    severity: .error,
-                    subject: "default route",
-                    evidence: "no default route: this gateway has no route to the internet"
-                )
-            )
         }
     }
 
@@ -165,29 +147,10 @@ public struct LinkSamplerService: Service {
             logger.info("watching interface", metadata: metadata)
             return
         }
-        let attributes = [Label("interface", new.name), Label("role", role), Label("operstate", new.operState)]
         if old.isUp && !new.isUp {
             logger.warning("interface went down", metadata: metadata)
-            hub.report(
-                EventDraft(
-                    kind: .linkDown,
-                    severity: role == "uplink" ? .error : .warning,
-                    subject: new.name,
-                    evidence: "\(role) interface \(new.name) went down (operstate \(new.operState))",
-                    attributes: attributes
-                )
-            )
         } else if !old.isUp && new.isUp {
             logger.notice("interface came up", metadata: metadata)
-            hub.report(
-                EventDraft(
-                    kind: .linkUp,
-                    severity: .notice,
-                    subject: new.name,
-                    evidence: "\(role) interface \(new.name) came up",
-                    attributes: attributes
-                )
-            )
         }
     }
 }

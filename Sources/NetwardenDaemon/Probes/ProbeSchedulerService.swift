@@ -5,8 +5,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Runs every configured probe on its own cadence and publishes each outcome to the hub
-/// (scope `probe:NAME`), with run and failure counters and a `probe_failed`/`probe_recovered`
-/// event on each change of state.
+/// (scope `probe:NAME`) with run and failure counters. Whether a failing probe is worth an
+/// alert is the alert rules' call (`probe_down`); the journal still gets one line per change.
 ///
 /// Each probe has its own loop (and each run its own thread, see `BlockingWork`), so a target
 /// that times out never delays the others. Start times are spread across the first interval so
@@ -131,7 +131,6 @@ public struct ProbeSchedulerService: Service {
             if wasFailing != true {
                 logger.warning("probe failed", metadata: metadata)
                 status.update { $0.probesFailing += 1 }
-                hub.report(stateEvent(.probeFailed, outcome, evidence: evidence(outcome)))
             } else {
                 logger.debug("probe still failing", metadata: metadata)
             }
@@ -139,33 +138,10 @@ public struct ProbeSchedulerService: Service {
             if wasFailing == true {
                 logger.notice("probe recovered", metadata: metadata)
                 status.update { $0.probesFailing = max(0, $0.probesFailing - 1) }
-                hub.report(stateEvent(.probeRecovered, outcome, evidence: "succeeded again"))
             } else if wasFailing == nil {
                 logger.info("probe ok", metadata: metadata)
             }
         }
-    }
-
-    private func evidence(_ outcome: ProbeOutcome) -> String {
-        var text = outcome.reason?.rawValue ?? "failed"
-        if let detail = outcome.detail { text += ": " + detail }
-        return text
-    }
-
-    private func stateEvent(_ kind: EventKind, _ outcome: ProbeOutcome, evidence: String) -> EventDraft {
-        var attributes = [
-            Label("probe", outcome.spec.name), Label("probe_kind", outcome.spec.kind.rawValue),
-            Label("target", outcome.spec.target),
-        ]
-        if let reason = outcome.reason { attributes.append(Label("reason", reason.rawValue)) }
-        if let interface = outcome.spec.interface { attributes.append(Label("interface", interface)) }
-        return EventDraft(
-            kind: kind,
-            severity: kind == .probeFailed ? .warning : .notice,
-            subject: outcome.spec.name,
-            evidence: evidence,
-            attributes: attributes
-        )
     }
 }
 

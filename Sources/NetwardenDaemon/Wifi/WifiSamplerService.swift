@@ -5,13 +5,12 @@ import NetwardenTelemetry
 import ServiceLifecycle
 
 /// Samples Wi-Fi radio and station health (nl80211, else /proc/net/wireless) on the link
-/// interval and publishes it to the hub (scope `wifi`). On a gateway without Wi-Fi it costs one failed
+/// interval and publishes it to the hub (scope `wifi`). Weak signal and high retry rates are
+/// alert rules (`wifi_signal_weak`, `wifi_retries_high`), not thresholds in here. On a gateway without Wi-Fi it costs one failed
 /// generic-netlink lookup per interval and writes nothing.
 public struct WifiSamplerService: Service {
     public static let livenessName = "wifi-sampler"
     public static let scope = "wifi"
-    /// Below this a station-mode uplink is unreliable for lessons (typical -75 dBm guidance).
-    public static let weakSignalDBm = -75
 
     private let store: SettingsStore
     private let reader: WifiReader
@@ -40,7 +39,6 @@ public struct WifiSamplerService: Service {
 
     public func run() async throws {
         var lastSource: WifiSnapshot.Source?
-        var weak: Set<String> = []
         while !ShutdownAware.shouldStop {
             let settings = store.current
             liveness.register(
@@ -60,24 +58,6 @@ public struct WifiSamplerService: Service {
                     logger.info("wifi source", metadata: metadata)
                     lastSource = snapshot.source
                 }
-                for interface in snapshot.interfaces {
-                    guard let signal = interface.uplink?.bestSignalDBm ?? interface.wireless?.signalDBm else {
-                        continue
-                    }
-                    if signal < Self.weakSignalDBm, weak.insert(interface.name).inserted {
-                        logger.warning(
-                            "wifi signal weak",
-                            metadata: ["interface": "\(interface.name)", "signal_dbm": "\(signal)"]
-                        )
-                        hub.report(signalEvent(.wifiSignalWeak, interface: interface.name, signal: signal))
-                    } else if signal >= Self.weakSignalDBm, weak.remove(interface.name) != nil {
-                        logger.notice(
-                            "wifi signal recovered",
-                            metadata: ["interface": "\(interface.name)", "signal_dbm": "\(signal)"]
-                        )
-                        hub.report(signalEvent(.wifiSignalRecovered, interface: interface.name, signal: signal))
-                    }
-                }
                 hub.publish(scope: Self.scope, WifiObservations.observations(for: snapshot))
             } else {
                 hub.retire(scope: Self.scope)
@@ -85,15 +65,5 @@ public struct WifiSamplerService: Service {
             liveness.beat(Self.livenessName)
             await ShutdownAware.sleep(for: settings.linkInterval)
         }
-    }
-
-    private func signalEvent(_ kind: EventKind, interface: String, signal: Int) -> EventDraft {
-        EventDraft(
-            kind: kind,
-            severity: kind == .wifiSignalWeak ? .warning : .notice,
-            subject: interface,
-            evidence: "signal \(signal) dBm (threshold \(Self.weakSignalDBm) dBm)",
-            attributes: [Label("interface", interface), Label("signal_dbm", String(signal))]
-        )
     }
 }

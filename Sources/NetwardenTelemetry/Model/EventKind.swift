@@ -1,8 +1,8 @@
 /// What an event reports, as the `kind` field and the Loki stream label.
 ///
-/// A string-backed value rather than a closed enum: the filter judge, the probes, link and
-/// Wi-Fi samplers and (later) alert rules each add kinds without this module knowing them all.
-/// The ones the daemon emits today are listed here so each is spelt once.
+/// A string-backed value rather than a closed enum: the filter judge, the alert rules and
+/// (later) active filter tests each add kinds without this module knowing them all; the filter
+/// judge's kinds are `FilterEventKind`'s raw values.
 public struct EventKind: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     public let rawValue: String
 
@@ -11,12 +11,7 @@ public struct EventKind: RawRepresentable, Sendable, Hashable, CustomStringConve
 
     public var description: String { rawValue }
 
-    public static let probeFailed = EventKind("probe_failed")
-    public static let probeRecovered = EventKind("probe_recovered")
-    public static let linkDown = EventKind("link_down")
-    public static let linkUp = EventKind("link_up")
-    public static let defaultRouteLost = EventKind("default_route_lost")
-    public static let defaultRouteRestored = EventKind("default_route_restored")
-    public static let wifiSignalWeak = EventKind("wifi_signal_weak")
-    public static let wifiSignalRecovered = EventKind("wifi_signal_recovered")
+    /// An alert rule started firing / resolved (NetwardenAlerts).
+    public static let alertFiring = EventKind("alert_firing")
+    public static let alertResolved = EventKind("alert_resolved")
 }
