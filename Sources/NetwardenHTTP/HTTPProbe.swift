@@ -28,8 +28,6 @@ public struct HTTPProbe: Sendable {
     /// Largest body kept for `bodyMustContain`; bytes beyond are counted, not kept.
     public var maxBodyBytes: Int
 
-    public enum IPPreference: String, Sendable, CaseIterable { case any, ipv4, ipv6 }
-
     public init(
         url: String,
         timeout: Duration = .seconds(10),
