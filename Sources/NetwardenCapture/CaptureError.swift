@@ -41,10 +41,19 @@ public struct CaptureError: Error, Sendable, CustomStringConvertible {
 
     public init(_ code: Code, _ message: String, source: String, pcapStatus: Int32? = nil) {
         self.code = code
-        self.message = message
+        // libpcap often starts its own text with the interface or file ("nope0: No such device
+        // exists"); `description` puts `source` in front already, so a second copy is dropped.
+        self.message = source.isEmpty ? message : Self.dropping(source + ": ", from: message)
         self.source = source
         self.pcapStatus = pcapStatus
     }
 
     public var description: String { "\(source): \(message)" }
+
+    /// `message` without its first `prefix`, wherever libpcap put it ("cannot read capture
+    /// file: FILE: ..." as well as "FILE: ...").
+    static func dropping(_ prefix: String, from message: String) -> String {
+        guard let range = message.firstRange(of: prefix) else { return message }
+        return String(message[..<range.lowerBound]) + String(message[range.upperBound...])
+    }
 }

@@ -28,8 +28,6 @@ public struct HTTPProbe: Sendable {
     /// Largest body kept for `bodyMustContain`; bytes beyond are counted, not kept.
     public var maxBodyBytes: Int
 
-    public enum IPPreference: String, Sendable, CaseIterable { case any, ipv4, ipv6 }
-
     public init(
         url: String,
         timeout: Duration = .seconds(10),
@@ -255,8 +253,17 @@ final class TransferCollector {
         }
         var trimmed = bytes[...]
         while let last = trimmed.last, last == 0x0a || last == 0x0d || last == 0x20 { trimmed = trimmed.dropLast() }
+        // curl's connection bookkeeping comes after the error it follows and says nothing about
+        // it ("Closing connection 0"); keep the line before.
+        if Self.housekeeping.contains(where: { trimmed.starts(with: $0) }) { return }
         lastInfo = String(decoding: trimmed, as: UTF8.self)
     }
+
+    /// Informational lines curl writes about its connection cache, not about what failed.
+    private static let housekeeping = [
+        "Closing connection", "closing connection", "shutting down connection", "Connection #",
+        "Hostname was found in DNS cache", "Found bundle for host",
+    ].map { Array($0.utf8) }
 
     /// Index just past the first occurrence of `pattern` in `bytes`.
     private static func find(_ pattern: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {

@@ -19,7 +19,13 @@ struct AnalyzeCommand: ParsableCommand {
 
             --format json prints one JSON object per line: every observed name \
             ({"ts","proto","name","src","dst","sport","dport",...}) and every filter event \
-            ({"kind": "filter_leak" | "bypass_doh" | ...}). The default prints a summary.
+            ({"kind": "filter_leak" | "bypass_doh" | ...}). Both carry "ts" as seconds since the \
+            epoch with nine decimals (1767225600.123456789), the capture's own time. The default \
+            prints a summary.
+
+            A file that cannot be read (not a capture, truncated, a directory, a link type \
+            netwarden does not decode such as 802.11) is reported on stderr and the others are \
+            still analysed; the exit status is then 1.
             """
     )
 
@@ -85,8 +91,19 @@ struct AnalyzeCommand: ParsableCommand {
             do {
                 source = try OfflinePacketSource(path: file)
             } catch {
+                // One bad file (a 6-byte stub, a directory) must not cost the others' results.
                 print("\(error)", to: &standardError)
-                throw ExitCode(1)
+                summary.unreadableFiles += 1
+                continue
+            }
+            guard source.linkType.isDecodable else {
+                print(
+                    "\(DisplayText.escaped(file, limit: 4096)): link type \(source.linkType.name) is not supported; "
+                        + "netwarden reads Ethernet, Linux cooked (SLL, SLL2) and raw IP captures",
+                    to: &standardError
+                )
+                summary.unreadableFiles += 1
+                continue
             }
             let stop = CaptureStopFlag()
             do {
@@ -123,7 +140,8 @@ struct AnalyzeCommand: ParsableCommand {
                     }
                 }
             } catch {
-                print("\(file): \(error)", to: &standardError)
+                // A CaptureError names its file already.
+                print("\(error)", to: &standardError)
                 summary.unreadableFiles += 1
             }
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import NetwardenCore
 import NetwardenDaemon
 
@@ -12,8 +11,10 @@ struct CheckConfigCommand: ParsableCommand {
             Prints one line per problem as FILE:LINE: key: what was wrong and what was expected. \
             A valid file is also compared with this machine: settings the daemon copes with but \
             that are probably wrong (an interface that does not exist now) are printed as \
-            FILE:LINE: key: warning: ... lines. \
-            Exit status: 0 if the file is valid (even with warnings), 2 if it is not.
+            FILE:LINE: key: warning: ... lines; what the daemon would refuse on this machine (a \
+            state directory in /proc or at /, a CA, token or key file that cannot be read, a \
+            listen address no interface has) is printed as FILE:LINE: key: error: ... lines. \
+            Exit status: 0 if the file is valid (even with warnings), 2 if it is not or has errors.
             """
     )
 
@@ -24,7 +25,16 @@ struct CheckConfigCommand: ParsableCommand {
         switch ConfigFile.load(path: file) {
         case .success(let config):
             var standardError = StandardError()
-            for finding in machineFindings(config) { print(finding.description, to: &standardError) }
+            let findings = machineFindings(config)
+            for finding in findings { print(finding.description, to: &standardError) }
+            let errors = findings.filter { $0.severity == .error }.count
+            if errors > 0 {
+                print(
+                    "\(file): \(errors) problem\(errors == 1 ? "" : "s") the daemon would refuse on this machine",
+                    to: &standardError
+                )
+                throw ExitCode(2)
+            }
             print("\(file): OK (trust \(config.identity.trust), site \(config.identity.site))")
         case .failure(let errors):
             var standardError = StandardError()
@@ -42,7 +52,7 @@ struct CheckConfigCommand: ParsableCommand {
             config,
             document: TOMLParser.parse(bytes).root,
             file: file,
-            interfaceExists: { access("/sys/class/net/" + $0, F_OK) == 0 }
+            machine: .current
         )
     }
 }

@@ -53,20 +53,44 @@ import Testing
         let probes = config.probes.probes
         #expect(probes.map(\.name) == ["isp-gateway", "filter-resolver", "web", "homepage"])
         let icmp = probes[0]
-        #expect(
-            icmp.kind == .icmp && icmp.target == "10.0.0.1" && icmp.count == 10 && icmp.spacing == .milliseconds(100)
-        )
+        #expect(icmp.kind == .icmp && icmp.target == "10.0.0.1")
+        #expect(icmp.options == .icmp(.init(host: "10.0.0.1", count: 10, spacing: .milliseconds(100))))
         #expect(icmp.interval == .seconds(20) && icmp.timeout == .seconds(3) && icmp.interface == "eth1")
         #expect(icmp.labels.map(\.0) == ["isp", "circuit"] && icmp.labels.map(\.1) == ["lgfl", "primary"])
+        #expect(probes[1].options == .dns(.init(resolver: "10.0.0.53", port: 53, query: "www.bbc.co.uk", type: .aaaa)))
+        #expect(probes[1].target == "10.0.0.53")
+        #expect(probes[2].options == .tcp(.init(host: "www.example.org", port: 80)) && probes[2].ipPreference == .ipv6)
         #expect(
-            probes[1].resolver == "10.0.0.53" && probes[1].queryName == "www.bbc.co.uk" && probes[1].queryType == "AAAA"
+            probes[3].options
+                == .http(.init(url: "https://www.example.org/", expectStatus: [200, 301], bodyMustContain: "Example"))
         )
-        #expect(probes[2].port == 80 && probes[2].ipPreference == .ipv6)
-        #expect(
-            probes[3].expectStatus == [200, 301] && probes[3].bodyMustContain == "Example"
-                && probes[3].interval == .seconds(60)
-        )
-        #expect(probes[3].verifyTLS)
+        #expect(probes[3].interval == .seconds(60))
+    }
+
+    /// Each kind has its own port default, and a port the technician writes is the port used:
+    /// 443 in a DNS block (a filter answering on a proxy port) stays 443.
+    @Test func eachKindHasItsOwnPortDefaultAndAWrittenPortIsKept() throws {
+        let config = try parse(
+            """
+            [[probes.dns]]
+            name = "plain"
+            resolver = "10.0.0.53"
+            query = "a.example"
+            [[probes.dns]]
+            name = "proxy"
+            resolver = "10.0.0.53"
+            query = "a.example"
+            port = 443
+            [[probes.tcp]]
+            name = "web"
+            target = "www.example.org"
+            """
+        ).get()
+        let probes = config.probes.probes
+        #expect(probes[0].options == .dns(.init(resolver: "10.0.0.53", port: 53, query: "a.example")))
+        #expect(probes[1].options == .dns(.init(resolver: "10.0.0.53", port: 443, query: "a.example")))
+        #expect(probes[1].target == "10.0.0.53:443")
+        #expect(probes[2].options == .tcp(.init(host: "www.example.org", port: 443)))
     }
 
     @Test func aKeyFromAnotherKindIsAnUnknownKeyWithItsLine() {

@@ -32,7 +32,7 @@ struct ConfigMachineCheckTests {
             config,
             document: TOMLParser.parse(bytes).root,
             file: "n.toml",
-            interfaceExists: { existing.contains($0) }
+            machine: ConfigMachine(interfaceExists: { existing.contains($0) })
         )
     }
 

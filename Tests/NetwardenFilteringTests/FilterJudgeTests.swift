@@ -288,7 +288,7 @@ import Testing
         #expect(event.id.count == 32)
         #expect(
             event.jsonLine
-                == #"{"ts":1700000000000,"id":"\#(event.id)","site":"st-marys","kind":"filter_leak","severity":"error","subject":"www.adult.example","category":"adult","method":"tls_handshake","protocol":"tls","client":"\#(client)","server":"93.184.216.34","server_port":443,"evidence":"TLS handshake answered by 93.184.216.34:443 (listed: adult.example in adult)","suppressed":0}"#
+                == #"{"ts":1700000000.000000000,"id":"\#(event.id)","site":"st-marys","kind":"filter_leak","severity":"error","subject":"www.adult.example","category":"adult","method":"tls_handshake","protocol":"tls","client":"\#(client)","server":"93.184.216.34","server_port":443,"evidence":"TLS handshake answered by 93.184.216.34:443 (listed: adult.example in adult)","suppressed":0}"#
         )
         // Judging the same traffic again gives the same id (collectors drop duplicates by it).
         var again = try Self.judge(pseudonymizer: ClientPseudonymizer(key: key))

@@ -256,4 +256,87 @@ struct AnalyzeCommandTests {
         #expect(exit.status == 1)
         #expect(process.logLines.contains { $0.contains(garbage) }, "\(process.logLines)")
     }
+
+    /// One file that cannot be opened (a 6-byte stub, an empty file, a directory, a truncated
+    /// capture) is named once on stderr; the good captures are still analysed; the status is 1.
+    @Test func badFilesAreReportedAndTheOthersStillAnalysed() async throws {
+        let directory = NSTemporaryDirectory() + "nw-analyze-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/adir", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.writeCapture(to: directory + "/good.pcap")
+        try Data([0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00]).write(to: URL(fileURLWithPath: directory + "/six.pcap"))
+        try Data().write(to: URL(fileURLWithPath: directory + "/empty.pcap"))
+        // A whole header and half a packet record: libpcap reports "truncated dump file".
+        let good = try Data(contentsOf: URL(fileURLWithPath: directory + "/good.pcap"))
+        try good.prefix(24 + 8).write(to: URL(fileURLWithPath: directory + "/truncated.pcap"))
+        let bad = ["six.pcap", "empty.pcap", "adir", "truncated.pcap"].map { directory + "/" + $0 }
+        let process = try DaemonUnderTest(arguments: [
+            "analyze", bad[0], bad[1], directory + "/good.pcap", bad[2], bad[3],
+        ])
+        let exit = try await process.waitForExit(timeout: .seconds(30))
+        #expect(exit.status == 1)
+        #expect(
+            process.outputLines.contains("names: 4 (dns 2, tls 1, quic 0, http 1); 4 distinct"),
+            "\(process.outputLines)"
+        )
+        for file in bad {
+            let lines = process.logLines.filter { $0.contains(file) }
+            #expect(lines.count == 1, "\(file): \(process.logLines)")
+            // The path once, not `FILE: FILE: ...`.
+            #expect(lines.allSatisfy { $0.components(separatedBy: file).count == 2 }, "\(lines)")
+        }
+    }
+
+    /// Names and events give `ts` in one form: seconds with nine decimals.
+    @Test func namesAndEventsShareOneTimestampFormat() async throws {
+        let directory = NSTemporaryDirectory() + "nw-analyze-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.writeCapture(to: directory + "/a.pcap")
+        try "casino.example\n".write(toFile: directory + "/gambling.txt", atomically: true, encoding: .utf8)
+        try """
+        [identity]
+        trust = "t"
+        site = "s"
+        [daemon]
+        state_directory = "\(directory)/state"
+        [filter]
+        resolvers = ["10.0.0.53"]
+        doh_lists = []
+        doh_resolver_lists = []
+        tor_relay_lists = []
+        [[filter.category]]
+        name = "gambling"
+        policy = "must_block"
+        lists = ["\(directory)/gambling.txt"]
+        """.write(toFile: directory + "/netwarden.toml", atomically: true, encoding: .utf8)
+        let (lines, status) = try await Self.run([
+            "analyze", "--format", "json", "--config", directory + "/netwarden.toml", directory + "/a.pcap",
+        ])
+        #expect(status == 0)
+        let events = lines.filter { $0.contains(#""kind":"#) }
+        let names = lines.filter { !$0.contains(#""kind":"#) }
+        #expect(!events.isEmpty && !names.isEmpty, "\(lines)")
+        let pattern = /^\{"ts":1767225600\.\d{9},/
+        for line in lines { #expect(line.firstMatch(of: pattern) != nil, "\(line)") }
+    }
+
+    /// An 802.11 capture is refused by name, not read as a file of undecodable packets.
+    @Test func anUnsupportedLinkTypeSaysSoAndFails() async throws {
+        let path = NSTemporaryDirectory() + "nw-wifi-\(UUID().uuidString).pcap"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let dumper = try PcapDumper(path: path, linkType: LinkType(rawValue: 105))
+        dumper.write(
+            [0x80, 0x00, 0x00, 0x00] + [UInt8](repeating: 0xff, count: 20),
+            time: PacketTime(seconds: 1, nanoseconds: 0)
+        )
+        try dumper.flush()
+        let process = try DaemonUnderTest(arguments: ["analyze", path])
+        let exit = try await process.waitForExit(timeout: .seconds(30))
+        #expect(exit.status == 1)
+        #expect(
+            process.logLines.contains { $0.contains(path) && $0.contains("802.11") && $0.contains("not supported") },
+            "\(process.logLines)"
+        )
+    }
 }

@@ -42,11 +42,13 @@ public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
         message: String
     ) {
         self.code = code
-        self.file = file
+        self.file = DisplayText.escaped(file, limit: 4096)
         self.line = line
         self.column = column
-        self.key = key
-        self.message = message
+        // Values from the file are echoed inside messages and keys: made one safe line here,
+        // once, so no newline splits the FILE:LINE form and no pasted blob fills the screen.
+        self.key = key.map { DisplayText.oneLine($0) }
+        self.message = DisplayText.oneLine(message)
     }
 
     /// `FILE:LINE: key: message`; `FILE: message` when there is no line (the file was unreadable).

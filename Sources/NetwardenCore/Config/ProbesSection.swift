@@ -27,8 +27,7 @@ public struct ProbesSection: ConfigSection {
     public static let defaults = ProbesSection(probes: [
         ProbeSpec(
             name: "default-gateway",
-            kind: .icmp,
-            target: ProbeSpec.defaultGatewayTarget,
+            options: .icmp(ProbeSpec.ICMP(host: ProbeSpec.defaultGatewayTarget)),
             interval: .seconds(30),
             timeout: .seconds(2)
         )
@@ -42,8 +41,16 @@ public struct ProbesSection: ConfigSection {
 
     public init(from reader: ConfigTableReader) {
         // A [probes] section replaces the default probe list: what is written is what runs.
-        defaultInterval = reader.seconds("interval_seconds", range: 1...86_400, default: Self.defaults.defaultInterval)
-        defaultTimeout = reader.seconds("timeout_seconds", range: 0.1...120, default: Self.defaults.defaultTimeout)
+        defaultInterval = reader.seconds(
+            "interval_seconds",
+            range: ProbeLimits.intervalSeconds,
+            default: Self.defaults.defaultInterval
+        )
+        defaultTimeout = reader.seconds(
+            "timeout_seconds",
+            range: ProbeLimits.timeoutSeconds,
+            default: Self.defaults.defaultTimeout
+        )
         var probes: [ProbeSpec] = []
         for kind in ProbeSpec.Kind.allCases {
             for block in reader.tables(kind.rawValue) {
@@ -65,28 +72,9 @@ public struct ProbesSection: ConfigSection {
 
     private static let nameType = ConfigValueType<String>.string.checked(ConfigLabel.problem(with:))
 
-    private static let hostType = ConfigValueType<String>.string.checked { host in
-        if host.isEmpty || host.count > 253 { return "expected a host name or IP address" }
-        if host.unicodeScalars.contains(where: { $0 == " " || $0 == "/" || $0.value < 0x21 || $0.value == 0x7f }) {
-            return "`\(host)` is not a host name or address; expected e.g. 8.8.8.8 or www.example.org"
-        }
-        return nil
-    }
-
-    private static let urlType = ConfigValueType<String>.string.checked { url in
-        let lower = url.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
-            return "`\(url)` is not an http:// or https:// URL"
-        }
-        if url.unicodeScalars.contains(where: { $0 == " " || $0.value < 0x21 || $0.value == 0x7f }) {
-            return "the URL contains spaces or control characters"
-        }
-        return nil
-    }
-
-    private static let addressType = ConfigValueType<String>.string.checked { address in
-        IPAddressText.isNumeric(address) ? nil : "`\(address)` is not a numeric IPv4 or IPv6 address"
-    }
+    private static let hostType = ConfigValueType<String>.string.checked(ProbeLimits.hostProblem)
+    private static let urlType = ConfigValueType<String>.string.checked(ProbeLimits.urlProblem)
+    private static let addressType = ConfigValueType<String>.string.checked(ProbeLimits.addressProblem)
 
     private static func read(
         _ block: ConfigTableReader,
@@ -95,48 +83,80 @@ public struct ProbesSection: ConfigSection {
         timeout: Duration
     ) -> ProbeSpec {
         let name = block.required("name", nameType, placeholder: "", example: "name = \"uplink-\(kind.rawValue)\"")
-        var spec = ProbeSpec(name: name, kind: kind, target: "")
-        spec.interval = block.seconds("interval_seconds", range: 1...86_400, default: interval)
-        spec.timeout = block.seconds("timeout_seconds", range: 0.1...120, default: timeout)
-        spec.interface = block.optional("interface", InterfaceName.type)
-        spec.sourceAddress = block.optional("source_address", addressType)
-        spec.ipPreference = block.word("ip", default: ProbeSpec.IPPreference.any)
-        spec.labels = readLabels(block.table("labels"))
+        let interval = block.seconds("interval_seconds", range: ProbeLimits.intervalSeconds, default: interval)
+        let timeout = block.seconds("timeout_seconds", range: ProbeLimits.timeoutSeconds, default: timeout)
+        let interface = block.optional("interface", InterfaceName.type)
+        let sourceAddress = block.optional("source_address", addressType)
+        let ipPreference = block.word("ip", default: IPPreference.any)
+        let labels = readLabels(block.table("labels"))
+        let options: ProbeSpec.Options
         switch kind {
         case .icmp:
-            spec.target = block.required("target", hostType, placeholder: "", example: "target = \"8.8.8.8\"")
-            spec.count = block.int("count", range: 1...1000, default: 5)
-            spec.spacing = block.seconds("spacing_seconds", range: 0.001...60, default: .milliseconds(200))
-            spec.payloadSize = block.int("payload_bytes", range: 0...65_000, default: 56)
-            if spec.spacing * spec.count >= spec.interval {
+            let icmp = ProbeSpec.ICMP(
+                host: block.required("target", hostType, placeholder: "", example: "target = \"8.8.8.8\""),
+                count: block.int("count", range: ProbeLimits.count, default: 5),
+                spacing: block.seconds(
+                    "spacing_seconds",
+                    range: ProbeLimits.spacingSeconds,
+                    default: .milliseconds(200)
+                ),
+                payloadSize: block.int("payload_bytes", range: ProbeLimits.payloadBytes, default: 56)
+            )
+            if ProbeLimits.burstDoesNotFit(count: icmp.count, spacing: icmp.spacing, budget: interval) {
                 block.report(
                     key: "count",
-                    "a burst of \(spec.count) pings \(spec.spacing) apart does not fit in the \(spec.interval) interval; expected fewer pings or a longer interval_seconds"
+                    "a burst of \(icmp.count) pings \(icmp.spacing) apart does not fit in the \(interval) interval; expected fewer pings or a longer interval_seconds"
                 )
             }
+            options = .icmp(icmp)
         case .tcp:
-            spec.target = block.required("target", hostType, placeholder: "", example: "target = \"www.example.org\"")
-            spec.port = UInt16(block.int("port", range: 1...65_535, default: 443))
-        case .dns:
-            spec.resolver = block.required(
-                "resolver",
-                addressType,
-                placeholder: "",
-                example: "resolver = \"10.0.0.53\""
+            options = .tcp(
+                ProbeSpec.TCP(
+                    host: block.required("target", hostType, placeholder: "", example: "target = \"www.example.org\""),
+                    port: port(block, default: ProbeSpec.TCP.defaultPort)
+                )
             )
-            spec.target = spec.resolver ?? ""
-            spec.queryName = block.required("query", hostType, placeholder: "", example: "query = \"www.bbc.co.uk\"")
-            spec.queryType = block.word("query_type", default: DNSQueryTypeName.a).rawValue
-            spec.port = UInt16(block.int("port", range: 1...65_535, default: 53))
+        case .dns:
+            options = .dns(
+                ProbeSpec.DNS(
+                    resolver: block.required(
+                        "resolver",
+                        addressType,
+                        placeholder: "",
+                        example: "resolver = \"10.0.0.53\""
+                    ),
+                    port: port(block, default: ProbeSpec.DNS.defaultPort),
+                    query: block.required("query", hostType, placeholder: "", example: "query = \"www.bbc.co.uk\""),
+                    type: block.word("query_type", default: DNSQueryTypeName.a)
+                )
+            )
         case .http:
-            spec.target = block.required("url", urlType, placeholder: "", example: "url = \"https://www.example.org/\"")
-            spec.expectStatus = block.value("expect_status", .intList(range: 100...599), default: [])
-            spec.bodyMustContain = block.optional("body_contains", .string)
-            spec.caFile = block.optional("ca_file", .string)
-            spec.verifyTLS = block.bool("verify_tls", default: true)
-            spec.followRedirects = block.bool("follow_redirects", default: true)
+            options = .http(
+                ProbeSpec.HTTP(
+                    url: block.required("url", urlType, placeholder: "", example: "url = \"https://www.example.org/\""),
+                    expectStatus: block.value("expect_status", .intList(range: 100...599), default: []),
+                    bodyMustContain: block.optional("body_contains", .string),
+                    caFile: block.optional("ca_file", .string),
+                    verifyTLS: block.bool("verify_tls", default: true),
+                    followRedirects: block.bool("follow_redirects", default: true)
+                )
+            )
         }
-        return spec
+        return ProbeSpec(
+            name: name,
+            options: options,
+            interval: interval,
+            timeout: timeout,
+            interface: interface,
+            sourceAddress: sourceAddress,
+            ipPreference: ipPreference,
+            labels: labels
+        )
+    }
+
+    /// `port`, with the kind's own default (53 for DNS, 443 for TCP).
+    private static func port(_ block: ConfigTableReader, default defaultPort: UInt16) -> UInt16 {
+        UInt16(block.int("port", range: ProbeLimits.port, default: Int(defaultPort)))
     }
 
     private static func readLabels(_ table: ConfigTableReader) -> [(String, String)] {
@@ -168,19 +188,6 @@ public struct ProbesSection: ConfigSection {
             ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "_"
         }
     }
-}
-
-/// DNS record types a probe may ask for.
-public enum DNSQueryTypeName: String, Sendable, CaseIterable {
-    case a = "A"
-    case aaaa = "AAAA"
-    case cname = "CNAME"
-    case txt = "TXT"
-    case mx = "MX"
-    case ns = "NS"
-    case soa = "SOA"
-    case https = "HTTPS"
-    case svcb = "SVCB"
 }
 
 extension ConfigValueType where Value == [Int] {

@@ -1,11 +1,13 @@
 import NetwardenCore
 
 /// What `check-config` finds by comparing a valid configuration with the machine it is checked
-/// on: things the schema cannot know (which interfaces exist now).
+/// on: things the schema cannot know (which interfaces exist now, which files can be read).
 ///
 /// Findings carry the file and line of the setting, like schema errors, and a severity:
 /// a warning is something the daemon copes with (a capture interface that does not exist yet is
-/// retried until it appears), so `check-config` still exits 0.
+/// retried until it appears), so `check-config` still exits 0; an error is something the daemon
+/// would refuse or fail on (a state directory in /proc, a CA file that is not there), so
+/// `check-config` exits 2.
 public struct ConfigMachineFinding: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable {
         case warning, error
@@ -32,17 +34,73 @@ public struct ConfigMachineFinding: Sendable, Hashable, CustomStringConvertible 
     }
 }
 
-/// The checks behind ``ConfigMachineFinding``. The machine is injected (`interfaceExists`) so
-/// the checks are tested without touching sysfs.
+/// The checks behind ``ConfigMachineFinding``. The machine is injected (``ConfigMachine``) so
+/// the checks are tested without touching sysfs or the file system.
 public enum ConfigMachineCheck {
+    /// Where systemd puts the files of `LoadCredential=` for the running service.
+    static let credentialsDirectory = "/run/credentials/"
+
     public static func check(
         _ config: NetwardenConfig,
         document: TOMLTable,
         file: String,
-        interfaceExists: (String) -> Bool
+        machine: ConfigMachine
     ) -> [ConfigMachineFinding] {
         var findings: [ConfigMachineFinding] = []
+        let interfaceExists = machine.interfaceExists
         func line(_ path: [TOMLPathStep]) -> Int? { document.location(of: path)?.line }
+        func error(_ path: [TOMLPathStep], _ message: String, _ severity: ConfigMachineFinding.Severity = .error) {
+            let key = path.compactMap { step -> String? in
+                if case .key(let name) = step { return name }
+                return nil
+            }.joined(separator: ".")
+            findings.append(ConfigMachineFinding(severity, file: file, line: line(path), key: key, message: message))
+        }
+        // A secret under /run/credentials exists only while the service runs (systemd's
+        // LoadCredential=), so its absence at check time is a warning, not a refusal.
+        func checkFile(_ path: String, _ at: [TOMLPathStep]) {
+            guard let problem = machine.unreadableFile(path) else { return }
+            if path.hasPrefix(Self.credentialsDirectory) {
+                error(
+                    at,
+                    problem + "; systemd provides it when the service starts if the unit has LoadCredential=",
+                    .warning
+                )
+            } else {
+                error(at, problem)
+            }
+        }
+
+        if let problem = machine.unusableStateDirectory(config.daemon.stateDirectory) {
+            error([.key("daemon"), .key("state_directory")], problem)
+        }
+        if case .success(let address?) = ListenAddress.parseSetting(config.metrics.listen),
+            let problem = machine.unbindableAddress(address)
+        {
+            error([.key("metrics"), .key("listen")], problem)
+        }
+        var httpIndex = 0
+        for probe in config.probes.probes {
+            guard case .http(let http) = probe.options else { continue }
+            defer { httpIndex += 1 }
+            if let path = http.caFile {
+                checkFile(path, [.key("probes"), .key("http"), .index(httpIndex), .key("ca_file")])
+            }
+        }
+        var outputIndex: [OutputSettings.Kind: Int] = [:]
+        for output in config.outputs.outputs {
+            let index = outputIndex[output.kind, default: 0]
+            outputIndex[output.kind] = index + 1
+            let tokenKey = output.kind == .collector ? "token_file" : "bearer_token_file"
+            let files: [(String, String?)] = [
+                (tokenKey, output.bearerTokenFile), ("basic_auth_password_file", output.basicAuthPasswordFile),
+                ("ca_file", output.caFile), ("client_certificate_file", output.clientCertificateFile),
+                ("client_key_file", output.clientKeyFile),
+            ]
+            for case (let key, let path?) in files {
+                checkFile(path, [.key("outputs"), .key(output.kind.rawValue), .index(index), .key(key)])
+            }
+        }
 
         if config.capture.enabled {
             let fromLAN = config.capture.interfaces.isEmpty

@@ -18,9 +18,10 @@ import Synchronization
 ///
 /// Filter events go to the hub as events; leaks and bypass are also logged (the judge
 /// debounces them), blocked attempts only counted. Capture, engine and judge counters are
-/// published (scope `capture`) on the link interval. A reload that changes only the category lists swaps them into
-/// the running judges with no gap; any other change to `[capture]` or `[filter]` restarts the
-/// capture threads with the new settings.
+/// published (scope `capture`) on the link interval. A reload that changes only the category
+/// lists swaps them into the running judges with no gap; any other change capture depends on
+/// (`[capture]`, `[filter]`, LAN interfaces, `[identity]`, `state_directory`) restarts the
+/// capture threads with the new settings (see ``CaptureReload``).
 public struct CaptureService: Service {
     public static let livenessName = "capture"
     public static let scope = "capture"
@@ -98,10 +99,7 @@ public struct CaptureService: Service {
     private func waitForChange(from settings: RuntimeSettings) async {
         while !ShutdownAware.shouldStop {
             await ShutdownAware.sleep(for: .milliseconds(500))
-            let current = store.current
-            if current.capture != settings.capture || current.filter != settings.filter || current.lan != settings.lan {
-                return
-            }
+            if CaptureReload.action(from: settings, to: store.current) != .none { return }
         }
     }
 
@@ -264,37 +262,36 @@ public struct CaptureService: Service {
         // A running capture thread hands over counters once a second; this much silence means
         // it is wedged, which the watchdog should see.
         let allowance = settings.linkInterval * 3 + .seconds(10)
+        var running = settings
         while !ShutdownAware.shouldStop {
             await ShutdownAware.sleep(for: .milliseconds(500))
             let current = store.current
             // A reload: category lists alone are swapped in place; anything else restarts.
-            if current.filter != settings.filter || current.capture != settings.capture || current.lan != settings.lan {
-                var onlyCategories = current.filter
-                onlyCategories.categories = settings.filter.categories
-                if onlyCategories == settings.filter && current.capture == settings.capture
-                    && current.lan == settings.lan
-                {
-                    switch FilterSetup.load(
-                        current.filter,
-                        site: current.identity.site,
-                        stateDirectory: current.stateDirectory
-                    ) {
-                    case .success(let setup):
-                        _ = lists.replace(with: setup.judge.categories.current)
-                        logger.notice(
-                            "category lists reloaded",
-                            metadata: [
-                                "categories":
-                                    "\(setup.domainsPerCategory.map { "\($0.0):\($0.1)" }.joined(separator: ","))"
-                            ]
-                        )
-                    case .failure(let failure):
-                        for line in failure.lines { logger.error("\(line)") }
-                        logger.error("category lists not reloaded; keeping the running lists")
-                    }
-                } else {
-                    logger.notice("capture settings changed; restarting capture")
-                    return
+            // Compared with what runs now (`running` follows a swap), so one reload acts once.
+            switch CaptureReload.action(from: running, to: current) {
+            case .none: break
+            case .restart:
+                logger.notice("capture settings changed; restarting capture")
+                return
+            case .swapCategories:
+                running.filter.categories = current.filter.categories
+                switch FilterSetup.load(
+                    current.filter,
+                    site: current.identity.site,
+                    stateDirectory: current.stateDirectory
+                ) {
+                case .success(let setup):
+                    _ = lists.replace(with: setup.judge.categories.current)
+                    logger.notice(
+                        "category lists reloaded",
+                        metadata: [
+                            "categories":
+                                "\(setup.domainsPerCategory.map { "\($0.0):\($0.1)" }.joined(separator: ","))"
+                        ]
+                    )
+                case .failure(let failure):
+                    for line in failure.lines { logger.error("\(line)") }
+                    logger.error("category lists not reloaded; keeping the running lists")
                 }
             }
             let drained = shared.drain()

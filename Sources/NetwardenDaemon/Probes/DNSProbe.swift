@@ -5,17 +5,11 @@ import NetwardenProtocols
 /// The DNS probe: one question to one resolver (UDP, TCP on truncation), on the DNS message code
 /// shared with passive capture.
 enum DNSProbe {
-    static func run(_ spec: ProbeSpec) -> ProbeOutcome {
-        guard let resolverText = spec.resolver ?? SystemResolvers.first() else {
-            return ProbeRunner.failed(spec, .error, "no resolver given and none in /etc/resolv.conf")
+    static func run(_ spec: ProbeSpec, _ dns: ProbeSpec.DNS) -> ProbeOutcome {
+        guard var server = SocketAddress(numeric: dns.resolver) else {
+            return ProbeRunner.failed(spec, .error, "resolver '\(dns.resolver)' is not a numeric address")
         }
-        guard var server = SocketAddress(numeric: resolverText) else {
-            return ProbeRunner.failed(spec, .error, "resolver '\(resolverText)' is not a numeric address")
-        }
-        server.port = spec.port == 443 ? 53 : spec.port  // 443 is ProbeSpec's TCP default, not DNS's
-        guard let type = DNSRecordType(name: spec.queryType) else {
-            return ProbeRunner.failed(spec, .error, "unknown query type '\(spec.queryType)'")
-        }
+        server.port = dns.port
         let source: SocketAddress?
         switch ProbeRunner.source(spec) {
         case .success(let address): source = address
@@ -23,13 +17,14 @@ enum DNSProbe {
         }
         let exchange = DNSExchange(
             server: server,
-            name: spec.queryName,
-            type: type,
+            name: dns.query,
+            type: DNSRecordType(dns.type),
             timeout: spec.timeout,
             interface: spec.interface,
             source: source
         ).run()
-        var result = DNSProbeResult(resolver: server.description)
+        // The resolver as the target label shows it, with the port when it is not 53.
+        var result = DNSProbeResult(resolver: spec.target)
         result.rcode = exchange.rcode
         result.lookupSeconds = exchange.lookupSeconds
         result.answers = exchange.answers
@@ -46,20 +41,20 @@ enum DNSProbe {
 }
 
 extension DNSRecordType {
-    /// From the names the config and CLI accept (A, AAAA, CNAME, ...).
-    init?(name: String) {
-        switch name.uppercased() {
-        case "A": self = .a
-        case "AAAA": self = .aaaa
-        case "CNAME": self = .cname
-        case "TXT": self = .txt
-        case "MX": self = .mx
-        case "NS": self = .ns
-        case "SOA": self = .soa
-        case "HTTPS": self = .https
-        case "SVCB": self = .svcb
-        case "PTR": self = .ptr
-        default: return nil
+    /// The wire type for a name the config and CLI accept; a switch, not a raw-value lookup, so
+    /// a type added to one enum and not the other fails to compile.
+    init(_ name: DNSQueryTypeName) {
+        switch name {
+        case .a: self = .a
+        case .aaaa: self = .aaaa
+        case .cname: self = .cname
+        case .txt: self = .txt
+        case .mx: self = .mx
+        case .ns: self = .ns
+        case .soa: self = .soa
+        case .ptr: self = .ptr
+        case .https: self = .https
+        case .svcb: self = .svcb
         }
     }
 }

@@ -64,7 +64,7 @@ public struct ProbeOutcome: Sendable {
             }
         case .tcp(let result, let address):
             fields.append(ReportField("address", .string(address)))
-            fields.append(ReportField("port", .integer(Int(spec.port))))
+            if case .tcp(let tcp) = spec.options { fields.append(ReportField("port", .integer(Int(tcp.port)))) }
             fields.append(ReportField("connect_seconds", result.connectSeconds.map { .number($0) } ?? .null))
         case .http(let result):
             fields.append(ReportField("status_code", result.statusCode.map { .integer($0) } ?? .null))

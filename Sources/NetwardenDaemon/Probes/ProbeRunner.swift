@@ -16,11 +16,11 @@ public struct ProbeRunner: Sendable {
 
     /// The whole probe on the calling thread (resolution included: getaddrinfo blocks too).
     static func runBlocking(_ spec: ProbeSpec) -> ProbeOutcome {
-        switch spec.kind {
-        case .icmp: runICMP(spec)
-        case .tcp: runTCP(spec)
-        case .http: runHTTP(spec)
-        case .dns: DNSProbe.run(spec)
+        switch spec.options {
+        case .icmp(let icmp): runICMP(spec, icmp)
+        case .tcp(let tcp): runTCP(spec, tcp)
+        case .http(let http): runHTTP(spec, http)
+        case .dns(let dns): DNSProbe.run(spec, dns)
         }
     }
 
@@ -42,8 +42,7 @@ public struct ProbeRunner: Sendable {
             }
             return .success(address)
         }
-        let preference = AddressResolver.Preference(rawValue: spec.ipPreference.rawValue) ?? .any
-        switch AddressResolver.resolve(host, preference: preference) {
+        switch AddressResolver.resolve(host, preference: spec.ipPreference) {
         case .success(let addresses): return .success(addresses[0])
         case .failure(let failure): return .failure(EarlyFailure(outcome: failed(spec, .dnsError, failure.description)))
         }
@@ -61,10 +60,10 @@ public struct ProbeRunner: Sendable {
         return .success(address)
     }
 
-    private static func runICMP(_ spec: ProbeSpec) -> ProbeOutcome {
+    private static func runICMP(_ spec: ProbeSpec, _ icmp: ProbeSpec.ICMP) -> ProbeOutcome {
         let destination: SocketAddress
         let sourceAddress: SocketAddress?
-        switch resolve(spec, host: spec.target) {
+        switch resolve(spec, host: icmp.host) {
         case .success(let address): destination = address
         case .failure(let early): return early.outcome
         }
@@ -74,12 +73,13 @@ public struct ProbeRunner: Sendable {
         }
         let burst = ICMPBurst(
             destination: destination,
-            count: spec.count,
-            spacing: spec.spacing,
+            count: icmp.count,
+            spacing: icmp.spacing,
             timeout: spec.timeout,
             interface: spec.interface,
             source: sourceAddress,
-            payloadSize: spec.payloadSize
+            payloadSize: icmp.payloadSize,
+            limit: icmp.burstLimit
         ).run()
         return ProbeOutcome(
             spec: spec,
@@ -91,10 +91,10 @@ public struct ProbeRunner: Sendable {
         )
     }
 
-    private static func runTCP(_ spec: ProbeSpec) -> ProbeOutcome {
+    private static func runTCP(_ spec: ProbeSpec, _ tcp: ProbeSpec.TCP) -> ProbeOutcome {
         var destination: SocketAddress
         let sourceAddress: SocketAddress?
-        switch resolve(spec, host: spec.target) {
+        switch resolve(spec, host: tcp.host) {
         case .success(let address): destination = address
         case .failure(let early): return early.outcome
         }
@@ -102,7 +102,7 @@ public struct ProbeRunner: Sendable {
         case .success(let address): sourceAddress = address
         case .failure(let early): return early.outcome
         }
-        destination.port = spec.port
+        destination.port = tcp.port
         let result = TCPConnectProbe(
             destination: destination,
             timeout: spec.timeout,
@@ -119,18 +119,18 @@ public struct ProbeRunner: Sendable {
         )
     }
 
-    private static func runHTTP(_ spec: ProbeSpec) -> ProbeOutcome {
+    private static func runHTTP(_ spec: ProbeSpec, _ http: ProbeSpec.HTTP) -> ProbeOutcome {
         let probe = HTTPProbe(
-            url: spec.target,
+            url: http.url,
             timeout: spec.timeout,
             interface: spec.interface,
             sourceAddress: spec.sourceAddress,
-            ipPreference: HTTPProbe.IPPreference(rawValue: spec.ipPreference.rawValue) ?? .any,
-            followRedirects: spec.followRedirects,
-            acceptedStatuses: spec.expectStatus,
-            bodyMustContain: spec.bodyMustContain,
-            caFile: spec.caFile,
-            verifyTLS: spec.verifyTLS
+            ipPreference: spec.ipPreference,
+            followRedirects: http.followRedirects,
+            acceptedStatuses: http.expectStatus,
+            bodyMustContain: http.bodyMustContain,
+            caFile: http.caFile,
+            verifyTLS: http.verifyTLS
         )
         let result = probe.run()
         return ProbeOutcome(

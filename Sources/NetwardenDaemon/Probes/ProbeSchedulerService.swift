@@ -46,7 +46,7 @@ public struct ProbeSchedulerService: Service {
 
     /// How long a probe loop may go without finishing a run before the watchdog calls it stuck.
     static func allowance(_ spec: ProbeSpec) -> Duration {
-        spec.interval * 2 + spec.timeout * 2 + spec.spacing * spec.count + .seconds(30)
+        spec.interval * 2 + spec.longestRun * 2 + .seconds(30)
     }
 
     public func run() async throws {

@@ -65,10 +65,13 @@ public struct FilterEvent: Sendable, Equatable {
     }
 
     /// One JSON object on one line, keys in a fixed order; `category` and `method` only when set.
+    /// `ts` is seconds with nine decimals, the form `analyze` uses for names too, so one parser
+    /// reads every line of its output.
     public var jsonLine: String {
         var writer = JSONWriter()
         writer.beginObject()
-        writer.field("ts", Int(timestampMilliseconds))
+        writer.key("ts")
+        writer.timestamp(seconds: time.seconds, nanoseconds: time.nanoseconds)
         writer.field("id", id)
         writer.field("site", site)
         writer.field("kind", kind.rawValue)

@@ -17,6 +17,9 @@ public struct ICMPBurst: Sendable {
     public var source: SocketAddress?
     public var payloadSize: Int
     public var preferDatagram: Bool
+    /// Upper bound on the whole burst from its first send; requests not yet sent when it
+    /// passes are not sent, replies not yet in are lost. Nil: no bound beyond `timeout`.
+    public var limit: Duration?
 
     public init(
         destination: SocketAddress,
@@ -26,7 +29,8 @@ public struct ICMPBurst: Sendable {
         interface: String? = nil,
         source: SocketAddress? = nil,
         payloadSize: Int = ICMPEcho.defaultPayloadSize,
-        preferDatagram: Bool = true
+        preferDatagram: Bool = true,
+        limit: Duration? = nil
     ) {
         self.destination = destination
         self.count = count
@@ -36,6 +40,7 @@ public struct ICMPBurst: Sendable {
         self.source = source
         self.payloadSize = payloadSize
         self.preferDatagram = preferDatagram
+        self.limit = limit
     }
 
     /// What a burst saw.
@@ -86,10 +91,14 @@ public struct ICMPBurst: Sendable {
         var answered = [Bool](repeating: false, count: count)
         var highestAnswered = -1
         var nextSend = MonotonicClock.nanoseconds()
-        var deadline = Int64.max
+        // The hard end of the burst (Int64.max without a limit); the reply deadline never
+        // passes it.
+        let end = limit.map { nextSend + Self.nanoseconds($0) } ?? Int64.max
+        var deadline = end
 
         while true {
             var now = MonotonicClock.nanoseconds()
+            if now >= end { break }
             if result.sent < count && now >= nextSend {
                 do {
                     sendTimes[result.sent] = try socket.send(
@@ -107,11 +116,11 @@ public struct ICMPBurst: Sendable {
                 }
                 result.sent += 1
                 nextSend += spacingNanoseconds
-                if result.sent == count { deadline = sendTimes[count - 1] + timeoutNanoseconds }
+                if result.sent == count { deadline = min(end, sendTimes[count - 1] + timeoutNanoseconds) }
                 now = MonotonicClock.nanoseconds()
             }
             if result.sent == count && (result.received == count || now >= deadline) { break }
-            let wakeAt = result.sent < count ? nextSend : deadline
+            let wakeAt = result.sent < count ? min(nextSend, end) : deadline
             if wakeAt > now, socket.waitReadable(timeoutNanoseconds: wakeAt - now) == false { continue }
             while let received = socket.receive() {
                 guard let reply = received else { continue }

@@ -1,4 +1,5 @@
 import Glibc
+import NetwardenCore
 
 /// An IPv4 or IPv6 socket address, owned by value, convertible to and from `sockaddr`.
 public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
@@ -101,10 +102,6 @@ public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
 /// Name resolution through the system resolver (getaddrinfo), used to turn probe targets into
 /// addresses. Blocking: call it off the cooperative pool (see `BlockingWork`).
 public enum AddressResolver {
-    public enum Preference: String, Sendable, CaseIterable {
-        case any, ipv4, ipv6
-    }
-
     /// Resolution failure with getaddrinfo's own words.
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public var host: String
@@ -114,7 +111,7 @@ public enum AddressResolver {
 
     /// Addresses for `host` (a name or a numeric address), in the resolver's order, filtered by
     /// `preference`. A numeric address is returned without touching DNS.
-    public static func resolve(_ host: String, preference: Preference = .any) -> Result<[SocketAddress], Failure> {
+    public static func resolve(_ host: String, preference: IPPreference = .any) -> Result<[SocketAddress], Failure> {
         if let numeric = SocketAddress(numeric: host) {
             switch (preference, numeric.family) {
             case (.ipv4, .v6), (.ipv6, .v4):

@@ -22,3 +22,29 @@ public struct LinkType: RawRepresentable, Hashable, Sendable {
     /// DLT_LINUX_SLL2: Linux cooked capture v2 (`-i any` on libpcap >= 1.10).
     public static let linuxSLL2 = LinkType(rawValue: 276)
 }
+
+extension LinkType {
+    /// The link types ``PacketDecoder`` decodes; a capture of any other is refused up front
+    /// rather than read as a file of undecodable packets.
+    public static let decodable: [LinkType] = [.ethernet, .linuxSLL, .linuxSLL2, .raw, .linktypeRaw, .ipv4, .ipv6]
+
+    public var isDecodable: Bool { Self.decodable.contains(self) }
+
+    /// The name tcpdump uses (`EN10MB`, `IEEE802_11_RADIO`), or `DLT n` for one we do not name.
+    public var name: String {
+        switch rawValue {
+        case 1: "EN10MB (Ethernet)"
+        case 12, 101: "RAW (IP)"
+        case 113: "LINUX_SLL"
+        case 276: "LINUX_SLL2"
+        case 228: "IPV4"
+        case 229: "IPV6"
+        case 105: "IEEE802_11 (802.11 Wi-Fi)"
+        case 127: "IEEE802_11_RADIO (802.11 Wi-Fi with radiotap)"
+        case 163: "IEEE802_11_RADIO_AVS (802.11 Wi-Fi with AVS)"
+        case 0: "NULL (BSD loopback)"
+        case 108: "LOOP (OpenBSD loopback)"
+        default: "DLT \(rawValue)"
+        }
+    }
+}

@@ -11,12 +11,15 @@ struct ProbeCommand: AsyncParsableCommand {
         abstract: "Run a probe now and print a report.",
         discussion: """
             Each subcommand runs one probe the way the daemon would and prints a readable report \
-            (or one JSON object with --json). Exit status: 0 if the probe succeeded, 1 if not. \
+            (or one JSON object with --json). Exit status: 0 if the probe succeeded, 1 if not, \
+            64 for a usage error (an unknown option, a value out of range, an empty host). \
+            Limits are the config's: --count 1 to 1000, --port 1 to 65535, --timeout 0.1 to 120. \
             With --config and no subcommand, every probe in that file runs once and a table is \
             printed.
 
             Examples:
               netwarden probe icmp 8.8.8.8 --count 20 --interval 0.2 --interface eth1
+              netwarden probe dns www.bbc.co.uk --resolver 10.0.0.53 --port 8053
               netwarden probe http https://www.example.org --json
               netwarden probe --config /etc/netwarden/netwarden.toml
             """,

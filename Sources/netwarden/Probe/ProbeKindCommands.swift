@@ -7,30 +7,57 @@ import NetwardenPlatform
 struct ProbeICMPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "icmp",
-        abstract: "Ping a host in a burst: loss, RTT min/avg/median/max/stddev, jitter."
+        abstract: "Ping a host in a burst: loss, RTT min/avg/median/max/stddev, jitter.",
+        discussion: "The whole burst ends within --timeout, so --count x --interval must fit in it."
     )
 
     @Argument(help: ArgumentHelp("Host name or address.", valueName: "host")) var host: String
-    @Option(name: [.short, .long], help: "Echo requests to send.") var count = 10
-    @Option(help: ArgumentHelp("Seconds between requests.", valueName: "seconds")) var interval = 0.2
-    @Option(help: ArgumentHelp("ICMP payload bytes.", valueName: "bytes")) var size = 56
+    @Option(
+        name: [.short, .long],
+        parsing: .unconditional,
+        help: "Echo requests to send (\(ProbeLimits.describe(ProbeLimits.count)), as in the config)."
+    )
+    var count = 10
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Seconds between requests (\(ProbeLimits.describe(ProbeLimits.spacingSeconds))).",
+            valueName: "seconds"
+        )
+    )
+    var interval = 0.2
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "ICMP payload bytes (\(ProbeLimits.describe(ProbeLimits.payloadBytes))).",
+            valueName: "bytes"
+        )
+    )
+    var size = 56
     @OptionGroup var options: ProbeOptions
 
     func validate() throws {
-        guard (1...100_000).contains(count) else { throw ValidationError("--count must be 1 to 100000") }
-        guard interval >= 0.001 && interval <= 60 else {
-            throw ValidationError("--interval must be 0.001 to 60 seconds")
+        try ProbeArgumentCheck.host(host)
+        try ProbeArgumentCheck.int(count, "--count", ProbeLimits.count)
+        try ProbeArgumentCheck.seconds(interval, "--interval", ProbeLimits.spacingSeconds)
+        try ProbeArgumentCheck.int(size, "--size", ProbeLimits.payloadBytes)
+        let spacing = Duration.microseconds(Int64(interval * 1_000_000))
+        if ProbeLimits.burstDoesNotFit(count: count, spacing: spacing, budget: options.timeoutDuration) {
+            throw ValidationError(
+                "a burst of \(count) pings \(ProbeArgument.shown(interval)) s apart does not fit in --timeout \(ProbeArgument.shown(options.timeout)); give fewer pings, a shorter --interval or a longer --timeout"
+            )
         }
-        guard (0...65_000).contains(size) else { throw ValidationError("--size must be 0 to 65000 bytes") }
     }
 
     func run() async throws {
-        var spec = ProbeSpec(name: "icmp", kind: .icmp, target: host)
-        options.apply(to: &spec)
-        spec.count = count
-        spec.spacing = .microseconds(Int64(interval * 1_000_000))
-        spec.payloadSize = size
-        try options.finish(await ProbeRunner().run(spec))
+        let icmp = ProbeSpec.ICMP(
+            host: host,
+            count: count,
+            spacing: .microseconds(Int64(interval * 1_000_000)),
+            payloadSize: size,
+            burstLimit: options.timeoutDuration
+        )
+        try options.finish(await ProbeRunner().run(options.spec(name: "icmp", .icmp(icmp))))
     }
 }
 
@@ -42,13 +69,23 @@ struct ProbeTCPCommand: AsyncParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("Host name or address.", valueName: "host")) var host: String
-    @Option(name: [.short, .long], help: "TCP port.") var port: UInt16 = 443
+    // Unconditional: `--port -1` must reach validate() and get a range error, not "missing value".
+    @Option(
+        name: [.short, .long],
+        parsing: .unconditional,
+        help: "TCP port (\(ProbeLimits.describe(ProbeLimits.port)); default \(ProbeSpec.TCP.defaultPort))."
+    )
+    var port = Int(ProbeSpec.TCP.defaultPort)
     @OptionGroup var options: ProbeOptions
 
+    func validate() throws {
+        try ProbeArgumentCheck.host(host)
+        try ProbeArgumentCheck.int(port, "--port", ProbeLimits.port)
+    }
+
     func run() async throws {
-        var spec = ProbeSpec(name: "tcp", kind: .tcp, target: host, port: port)
-        options.apply(to: &spec)
-        try options.finish(await ProbeRunner().run(spec))
+        let tcp = ProbeSpec.TCP(host: host, port: UInt16(port))
+        try options.finish(await ProbeRunner().run(options.spec(name: "tcp", .tcp(tcp))))
     }
 }
 
@@ -69,25 +106,24 @@ struct ProbeHTTPCommand: AsyncParsableCommand {
     @OptionGroup var options: ProbeOptions
 
     func validate() throws {
-        let lower = url.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
-            throw ValidationError("the URL must start with http:// or https://")
-        }
+        if let problem = ProbeLimits.urlProblem(url) { throw ValidationError(ProbeArgument.escaped(problem)) }
+        for status in expectStatus { try ProbeArgumentCheck.int(status, "--expect-status", 100...599) }
     }
 
     func run() async throws {
-        var spec = ProbeSpec(name: "http", kind: .http, target: url)
-        options.apply(to: &spec)
-        spec.bodyMustContain = expectBody
-        spec.expectStatus = expectStatus
-        spec.caFile = caFile
-        spec.followRedirects = !noFollow
-        spec.verifyTLS = !insecure
-        try options.finish(await ProbeRunner().run(spec))
+        let http = ProbeSpec.HTTP(
+            url: url,
+            expectStatus: expectStatus,
+            bodyMustContain: expectBody,
+            caFile: caFile,
+            verifyTLS: !insecure,
+            followRedirects: !noFollow
+        )
+        try options.finish(await ProbeRunner().run(options.spec(name: "http", .http(http))))
     }
 }
 
-/// `netwarden probe dns NAME --resolver ADDRESS`.
+/// `netwarden probe dns NAME --resolver ADDRESS --port N`.
 struct ProbeDNSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dns",
@@ -100,20 +136,47 @@ struct ProbeDNSCommand: AsyncParsableCommand {
         help: ArgumentHelp("Resolver address (default: the first in /etc/resolv.conf).", valueName: "address")
     )
     var resolver: String?
-    @Option(name: [.customShort("t"), .long], help: "Record type (A, AAAA, CNAME, TXT, HTTPS, ...).") var type = "A"
+    // Like the config's `port`: filters often answer DNS on a proxy port.
+    @Option(
+        name: [.short, .long],
+        parsing: .unconditional,
+        help: "Resolver port (\(ProbeLimits.describe(ProbeLimits.port)); default \(ProbeSpec.DNS.defaultPort))."
+    )
+    var port = Int(ProbeSpec.DNS.defaultPort)
+    @Option(
+        name: [.customShort("t"), .long],
+        help: "Record type (\(DNSQueryTypeName.allCases.map(\.rawValue).joined(separator: ", ")))."
+    )
+    var type = "A"
     @OptionGroup var options: ProbeOptions
 
+    func validate() throws {
+        try ProbeArgumentCheck.host(name)
+        try ProbeArgumentCheck.int(port, "--port", ProbeLimits.port)
+        if let resolver, let problem = ProbeLimits.addressProblem(resolver) {
+            throw ValidationError("--resolver: \(ProbeArgument.escaped(problem))")
+        }
+        if DNSQueryTypeName(spelling: type) == nil {
+            throw ValidationError(
+                "--type '\(ProbeArgument.shown(type))' is not a record type; expected one of \(DNSQueryTypeName.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+    }
+
     func run() async throws {
-        var spec = ProbeSpec(
-            name: "dns",
-            kind: .dns,
-            target: resolver ?? "",
-            resolver: resolver,
-            queryName: name,
-            queryType: type.uppercased()
+        // The resolver is chosen here, not in the probe, so the report's target names it.
+        guard let address = resolver ?? SystemResolvers.first() else {
+            var standardError = StandardError()
+            print("netwarden: no --resolver given and no nameserver in /etc/resolv.conf", to: &standardError)
+            throw ExitCode(1)
+        }
+        let dns = ProbeSpec.DNS(
+            resolver: address,
+            port: UInt16(port),
+            query: name,
+            type: DNSQueryTypeName(spelling: type) ?? .a
         )
-        options.apply(to: &spec)
-        try options.finish(await ProbeRunner().run(spec))
+        try options.finish(await ProbeRunner().run(options.spec(name: "dns", .dns(dns))))
     }
 }
 

@@ -13,7 +13,12 @@ struct ProbeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Send from this source address.", valueName: "address"))
     var source: String?
 
-    @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Give up after this many seconds (\(ProbeLimits.describe(ProbeLimits.timeoutSeconds))); bounds a whole ICMP burst.",
+            valueName: "seconds"
+        )
+    )
     var timeout: Double = 5
 
     @Flag(name: .customShort("4"), help: "Use IPv4 only.")
@@ -27,19 +32,34 @@ struct ProbeOptions: ParsableArguments {
 
     func validate() throws {
         if ipv4 && ipv6 { throw ValidationError("-4 and -6 cannot be used together") }
-        if !(timeout > 0 && timeout <= 300) { throw ValidationError("--timeout must be between 0 and 300 seconds") }
+        // `!contains` rather than a comparison pair: NaN is outside every range.
+        if !ProbeLimits.timeoutSeconds.contains(timeout) {
+            throw ValidationError(
+                "--timeout \(ProbeArgument.shown(timeout)) is out of range; expected \(ProbeLimits.describe(ProbeLimits.timeoutSeconds)) seconds"
+            )
+        }
         if let interface, interface.isEmpty || interface.count > 15 || interface.contains("/") {
-            throw ValidationError("--interface '\(interface)' is not a valid interface name")
+            throw ValidationError("--interface '\(ProbeArgument.shown(interface))' is not a valid interface name")
+        }
+        if let source, let problem = ProbeLimits.addressProblem(source) {
+            throw ValidationError("--source: \(ProbeArgument.escaped(problem))")
         }
     }
 
-    var ipPreference: ProbeSpec.IPPreference { ipv4 ? .ipv4 : ipv6 ? .ipv6 : .any }
+    var ipPreference: IPPreference { ipv4 ? .ipv4 : ipv6 ? .ipv6 : .any }
 
-    func apply(to spec: inout ProbeSpec) {
-        spec.interface = interface
-        spec.sourceAddress = source
-        spec.timeout = .milliseconds(Int64(timeout * 1000))
-        spec.ipPreference = ipPreference
+    var timeoutDuration: Duration { .microseconds(Int64(timeout * 1_000_000)) }
+
+    /// The probe's spec: the kind's options plus the settings every kind shares.
+    func spec(name: String, _ options: ProbeSpec.Options) -> ProbeSpec {
+        ProbeSpec(
+            name: name,
+            options: options,
+            timeout: timeoutDuration,
+            interface: interface,
+            sourceAddress: source,
+            ipPreference: ipPreference
+        )
     }
 
     /// Prints the outcome and turns failure into exit status 1 (scripts can test it).
