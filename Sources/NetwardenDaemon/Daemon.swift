@@ -145,6 +145,14 @@ public struct Daemon: Sendable {
         let delivery = DeliveryService(store: store, hub: hub, status: status, logger: logger)
         let metrics = MetricsEndpointService(store: store, hub: hub, logger: logger)
         let alerts = AlertService(store: store, hub: hub, logger: logger)
+        let statusSocket = StatusSocketService(
+            store: store,
+            hub: hub,
+            status: status,
+            alerts: alerts,
+            delivery: delivery,
+            logger: logger
+        )
 
         var configuration = ServiceGroupConfiguration(
             // ServiceGroup stops services in reverse order: delivery (which owns the spool) comes
@@ -160,6 +168,7 @@ public struct Daemon: Sendable {
                 .init(service: capture),
                 .init(service: collect),
                 .init(service: metrics),
+                .init(service: statusSocket),
                 .init(service: reload),
             ],
             gracefulShutdownSignals: shutdownSignals,

@@ -32,6 +32,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// Delivery destinations; empty means nothing leaves the gateway.
     public var outputs: [OutputSettings] = []
     public var alerts = AlertsSection.defaults
+    /// The Unix socket `netwarden status` reads; empty when it is off.
+    public var statusSocket = DaemonSection.defaults.statusSocket
     /// Where the settings came from, for logs and STATUS (a path, or "embedded default").
     public var source: String
 

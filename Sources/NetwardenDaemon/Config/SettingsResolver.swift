@@ -92,6 +92,7 @@ public enum SettingsResolver {
         settings.spool = config.spool
         settings.outputs = config.outputs.outputs
         settings.alerts = config.alerts
+        settings.statusSocket = config.daemon.statusSocket
         return settings
     }
 }

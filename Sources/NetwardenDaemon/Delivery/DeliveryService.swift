@@ -41,6 +41,9 @@ public struct DeliveryService: Service {
         if !store.current.outputs.isEmpty { _ = try? openSpool(store.current) }
     }
 
+    /// Each output's delivery state now (for `netwarden status`).
+    public func statusOutputs(_ outputs: [OutputSettings]) -> [DeliveryStatus.Output] { board.statusOutputs(outputs) }
+
     /// The spool directory under a state directory.
     public static func spoolDirectory(stateDirectory: String) -> String { stateDirectory + "/spool" }
 

@@ -163,6 +163,16 @@ public final class TelemetryHub: Sendable {
         return out
     }
 
+    /// Every scope whose name starts with `prefix`, with when it last published, sorted by name
+    /// (`netwarden status` lists probes from the `probe:` scopes).
+    public func scopes(prefix: String) -> [(scope: String, timestampMilliseconds: Int64, observations: [Observation])] {
+        state.withLock { state in
+            state.scopes.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map {
+                ($0.key, $0.value.timestampMilliseconds, $0.value.observations)
+            }
+        }
+    }
+
     /// The latest observations of one scope (for `netwarden status` and tests).
     public func latest(scope: String) -> [Observation] { state.withLock { $0.scopes[scope]?.observations ?? [] } }
 
