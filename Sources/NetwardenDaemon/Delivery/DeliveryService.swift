@@ -2,6 +2,7 @@ import Logging
 import NetwardenCore
 import NetwardenDelivery
 import NetwardenHTTP
+import NetwardenPlatform
 import NetwardenSpool
 import NetwardenTelemetry
 import ServiceLifecycle
@@ -39,6 +40,10 @@ public struct DeliveryService: Service {
         // `run` retries if this fails.
         if !store.current.outputs.isEmpty { _ = try? openSpool(store.current) }
     }
+
+    /// A drained backlog at least this large (records) is followed by returning free memory to
+    /// the system; the few records of a normal interval are not worth it.
+    static let releaseMemoryAfterBacklog = 1_000
 
     /// The spool directory under a state directory.
     public static func spoolDirectory(stateDirectory: String) -> String { stateDirectory + "/spool" }
@@ -135,6 +140,7 @@ public struct DeliveryService: Service {
             // Housekeeping: fsync, age cap, self-metrics, and watching for a reload.
             group.addTask {
                 var lastCaps = ContinuousClock.now
+                var largestBacklogSinceRelease = 0
                 while !ShutdownAware.shouldStop {
                     await ShutdownAware.sleep(for: settings.spool.fsyncInterval)
                     spool.sync()
@@ -144,6 +150,13 @@ public struct DeliveryService: Service {
                     }
                     await board.refresh(running)
                     let backlog = board.largestBacklog
+                    // Draining a backlog leaves its batches' memory (some 30 MiB for a 2,000-record
+                    // batch size) in malloc's arenas; give it back once the outputs have caught up.
+                    largestBacklogSinceRelease = max(largestBacklogSinceRelease, backlog)
+                    if backlog == 0 && largestBacklogSinceRelease >= Self.releaseMemoryAfterBacklog {
+                        FreeMemoryRelease.releaseFreeMemory()
+                        largestBacklogSinceRelease = 0
+                    }
                     let failing = board.failingOutputs
                     status.update {
                         $0.deliveryBacklog = backlog
