@@ -264,7 +264,11 @@ let package = Package(
         ),
         .testTarget(
             name: "NetwardenDeliveryTests",
-            dependencies: ["NetwardenDelivery", "NetwardenTelemetry", "NetwardenCore", "NetwardenTestSupport"],
+            dependencies: [
+                "NetwardenDelivery", "NetwardenTelemetry", "NetwardenCore", "NetwardenTestSupport",
+                // The reference decoder reads remote write bodies back.
+                "NetwardenRemoteWrite",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

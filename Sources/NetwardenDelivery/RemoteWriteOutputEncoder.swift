@@ -30,31 +30,48 @@ public struct RemoteWriteOutputEncoder: OutputEncoder {
 
     /// The uncompressed protobuf `WriteRequest`.
     public static func body(for batch: [BatchRecord]) -> [UInt8] {
-        var order: [[Label]] = []
-        var series: [[Label]: [(value: Double, timestampMilliseconds: Int64)]] = [:]
+        // A drained backlog is the same few hundred series over and over, so the per-sample work
+        // is kept to one hash lookup on the series' own parts: the identity (the same for nearly
+        // every record) is looked up once per record, and the full label list is put together
+        // once per series rather than once per sample.
+        var identities: [AgentIdentity: Int] = [:]
+        var identityList: [AgentIdentity] = []
+        var positions: [BatchSeries: Int] = [:]
+        var series: [(key: BatchSeries, samples: [(value: Double, timestampMilliseconds: Int64)])] = []
         var families: [MetricFamily] = []
         var seenFamilies: Set<String> = []
         for item in batch {
             guard case .samples(let group) = item.record else { continue }
-            let identity = group.identity.labels
+            let identity: Int
+            if let known = identities[group.identity] {
+                identity = known
+            } else {
+                identity = identityList.count
+                identities[group.identity] = identity
+                identityList.append(group.identity)
+            }
             for observation in group.observations {
-                let labels =
-                    [Label(RemoteWriteEncoder.metricNameLabel, observation.family.name)] + identity
-                    + observation.labels
-                if series[labels] == nil {
-                    order.append(labels)
-                    series[labels] = []
+                let key = BatchSeries(identity: identity, name: observation.family.name, labels: observation.labels)
+                let sample = (value: observation.value, timestampMilliseconds: group.timestampMilliseconds)
+                if let position = positions[key] {
+                    series[position].samples.append(sample)
+                    continue
                 }
-                series[labels]!.append((observation.value, group.timestampMilliseconds))
+                positions[key] = series.count
+                series.append((key, [sample]))
+                // A family's first sample is also some series' first, so checking families only
+                // here keeps them in first-seen order without a lookup per sample.
                 if seenFamilies.insert(observation.family.name).inserted { families.append(observation.family) }
             }
         }
         var encoder = RemoteWriteEncoder(reservingCapacity: batch.count * 256)
-        for labels in order {
-            let samples = Self.ordered(series[labels]!)
+        for (key, samples) in series {
+            var labels: [(name: String, value: String)] = [(RemoteWriteEncoder.metricNameLabel, key.name)]
+            labels.reserveCapacity(1 + 3 + key.labels.count)
+            for label in identityList[key.identity].labels + key.labels { labels.append((label.name, label.value)) }
             // A label set a receiver would reject (a name from a newer version that is not a
             // valid Prometheus name) is left out rather than failing the whole batch with a 400.
-            try? encoder.append(labels: labels.map { (name: $0.name, value: $0.value) }, samples: samples)
+            try? encoder.append(labels: labels, samples: Self.ordered(samples))
         }
         for family in families where !family.help.isEmpty {
             encoder.append(
@@ -67,6 +84,16 @@ public struct RemoteWriteOutputEncoder: OutputEncoder {
             )
         }
         return encoder.finish()
+    }
+
+    /// A series within one batch: the same identity, family and labels as published. Equal
+    /// exactly when the label lists the series would be sent with are equal, since identity
+    /// always comes as the same three labels.
+    private struct BatchSeries: Hashable {
+        /// Index into the batch's identities.
+        var identity: Int
+        var name: String
+        var labels: [Label]
     }
 
     /// Time order, one sample per timestamp (the last one published wins).

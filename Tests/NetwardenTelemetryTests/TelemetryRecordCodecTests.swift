@@ -49,6 +49,38 @@ import Testing
         }
     }
 
+    /// Families are matched by name (`==`), so this checks what the uploaders read off them:
+    /// the catalogue's kind, unit and help, or an untyped gauge for a name it does not know.
+    @Test func familiesDecodeToTheirCatalogueEntryOrAnUntypedGauge() throws {
+        let unknown = [
+            "netwarden_future_metric",
+            // As long as a catalogue name and differing only in its last byte.
+            String(MetricFamily.probeSuccess.name.dropLast()) + "x",
+            "",
+        ]
+        let families = MetricFamily.all + unknown.map(MetricFamily.named)
+        let record = TelemetryRecord.samples(
+            SampleGroup(
+                timestampMilliseconds: 1,
+                identity: Self.identity,
+                observations: families.map { Observation($0, 1) }
+            )
+        )
+        guard case .samples(let group) = try TelemetryRecordCodec.decode(TelemetryRecordCodec.encode(record)) else {
+            Issue.record("not a sample group")
+            return
+        }
+        for (decoded, family) in zip(group.observations.map(\.family), families) {
+            #expect(decoded.name == family.name)
+            #expect(decoded.kind == family.kind)
+            #expect(decoded.unit == family.unit)
+            #expect(decoded.help == family.help)
+        }
+        #expect(
+            group.observations.suffix(unknown.count).allSatisfy { $0.family.help.isEmpty && $0.family.kind == .gauge }
+        )
+    }
+
     @Test func everyTruncationIsAnErrorNotACrash() {
         for record in Self.records {
             let bytes = TelemetryRecordCodec.encode(record)

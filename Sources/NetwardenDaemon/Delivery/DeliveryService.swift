@@ -3,6 +3,7 @@ import Logging
 import NetwardenCore
 import NetwardenDelivery
 import NetwardenHTTP
+import NetwardenPlatform
 import NetwardenSpool
 import NetwardenTelemetry
 import ServiceLifecycle
@@ -43,6 +44,9 @@ public struct DeliveryService: Service {
 
     /// Each output's delivery state now (for `netwarden status`).
     public func statusOutputs(_ outputs: [OutputSettings]) -> [DeliveryStatus.Output] { board.statusOutputs(outputs) }
+    /// A drained backlog at least this large (records) is followed by returning free memory to
+    /// the system; the few records of a normal interval are not worth it.
+    static let releaseMemoryAfterBacklog = 1_000
 
     /// The spool directory under a state directory.
     public static func spoolDirectory(stateDirectory: String) -> String { stateDirectory + "/spool" }
@@ -140,6 +144,7 @@ public struct DeliveryService: Service {
             group.addTask {
                 var lastCaps = ContinuousClock.now
                 var lastStatus = ContinuousClock.now - .seconds(5)
+                var largestBacklogSinceRelease = 0
                 while !ShutdownAware.shouldStop {
                     await ShutdownAware.sleep(for: settings.spool.fsyncInterval)
                     spool.sync()
@@ -153,6 +158,13 @@ public struct DeliveryService: Service {
                         lastStatus = ContinuousClock.now
                     }
                     let backlog = board.largestBacklog
+                    // Draining a backlog leaves its batches' memory (some 30 MiB for a 2,000-record
+                    // batch size) in malloc's arenas; give it back once the outputs have caught up.
+                    largestBacklogSinceRelease = max(largestBacklogSinceRelease, backlog)
+                    if backlog == 0 && largestBacklogSinceRelease >= Self.releaseMemoryAfterBacklog {
+                        FreeMemoryRelease.releaseFreeMemory()
+                        largestBacklogSinceRelease = 0
+                    }
                     let failing = board.failingOutputs
                     status.update {
                         $0.deliveryBacklog = backlog

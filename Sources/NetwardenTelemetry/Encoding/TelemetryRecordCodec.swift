@@ -60,7 +60,7 @@ public enum TelemetryRecordCodec {
             var observations: [Observation] = []
             observations.reserveCapacity(count)
             for _ in 0..<count {
-                let family = MetricFamily.named(try reader.string())
+                let family = try reader.family()
                 let labels = try reader.labels()
                 let value = Double(bitPattern: UInt64(bitPattern: try reader.int64()))
                 observations.append(Observation(family, value, labels))
@@ -187,6 +187,14 @@ public enum TelemetryRecordCodec {
             let start = offset
             offset += length
             return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start..<offset]), as: UTF8.self)
+        }
+
+        /// A family name, looked up in the catalogue straight from the bytes.
+        mutating func family() throws(TelemetryCodecError) -> MetricFamily {
+            let length = try count(minimumBytesEach: 1)
+            let start = offset
+            offset += length
+            return MetricFamily.named(utf8: UnsafeRawBufferPointer(rebasing: buffer[start..<offset]))
         }
 
         mutating func identity() throws(TelemetryCodecError) -> AgentIdentity {
