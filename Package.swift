@@ -330,6 +330,8 @@ let package = Package(
             dependencies: [
                 "NetwardenTestSupport", "NetwardenCore", "NetwardenPlatform", "NetwardenHTTP", "NetwardenProtocols",
                 "NetwardenInspection", "NetwardenFiltering", "NetwardenCapture",
+                // The delivery fault tests read the daemon's spool back as their oracle.
+                "NetwardenSpool",
             ],
             swiftSettings: swiftSettings
         ),
