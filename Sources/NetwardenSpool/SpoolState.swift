@@ -110,15 +110,36 @@ struct SpoolState: ~Copyable {
             unlink(segment.path)
         }
         normalizeConsumers()
+        releaseDeletedReaders()
     }
 
     /// Removes the oldest segments every registered consumer has acknowledged completely.
     mutating func dropAcknowledged() {
         guard let acknowledged = consumers.values.map(\.acknowledged).min() else { return }
+        if failingSince == .diskFull, let active = segments.last, let last = active.lastSequence,
+            last <= acknowledged
+        {
+            // The active segment is never deleted, and on a small file system (or once every
+            // sealed segment is gone) it holds all the space the spool can give back: with
+            // writes failing for lack of space, seal it once delivered so it goes below. A
+            // failed roll leaves things as they were.
+            _ = roll()
+        }
         let prefix = SpoolCapPolicy.acknowledgedPrefix(segments.map(\.summary), acknowledged: acknowledged)
         for segment in segments.prefix(prefix) { unlink(segment.path) }
         segments.removeFirst(prefix)
         normalizeConsumers()
+        releaseDeletedReaders()
+    }
+
+    /// Closes the cached readers of segments that were deleted: an open descriptor keeps a
+    /// deleted file's blocks allocated, and on a full disk that space is needed now, not at the
+    /// consumer's next read. A read running outside the lock keeps its own reference.
+    mutating func releaseDeletedReaders() {
+        let oldest = segments.first?.firstSequence ?? nextSequence
+        for name in cursors.keys where (cursors[name]!.reader?.firstSequence ?? oldest) < oldest {
+            cursors[name]!.reader = nil
+        }
     }
 
     mutating func enforceByteCap() {

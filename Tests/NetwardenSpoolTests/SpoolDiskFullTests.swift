@@ -60,4 +60,51 @@ struct SpoolDiskFullTests {
             reopened.close()
         }
     }
+
+    /// A file system smaller than one segment, filled while the consumer was away: everything
+    /// is in the active segment. Once the consumer has it all, acknowledging (which needs no new
+    /// space) seals and deletes that segment, so new records are stored again with nothing else
+    /// freeing space.
+    @Test func deliveringEverythingOnAFullDiskFreesTheActiveSegment() async throws {
+        try await withAsyncTemporaryDirectory { mountPoint in
+            let mounted = try await Command(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]).run(
+                check: false
+            )
+            try #require(mounted.succeeded, "mount failed: \(mounted.standardErrorText)")
+            defer { _ = umount2(mountPoint, Int32(MNT_DETACH)) }
+            let configuration = SpoolConfiguration(
+                directory: mountPoint + "/spool",
+                segmentBytes: 8 << 20,
+                maxBytes: 64 << 20,
+                maxFileSystemFraction: 0
+            )
+            let spool = try Spool.open(configuration, nowMilliseconds: 0)
+            spool.register(consumer: "uplink")
+            writeBytes(mountPoint + "/filler", [UInt8](repeating: 0xaa, count: 700 << 10))
+            var diskFull = 0
+            var index = 0
+            while diskFull == 0 && index < 20_000 {
+                diskFull +=
+                    spool.append([payload(index, padding: 180)], timestampMilliseconds: Int64(index))
+                    .dropped[.diskFull] ?? 0
+                index += 1
+            }
+            try #require(diskFull > 0, "the file system never filled")
+            let stored = SpoolTests.readAll(spool, consumer: "uplink")
+            let last = try #require(stored.last?.sequence)
+
+            spool.acknowledge(consumer: "uplink", through: last)
+            #expect(spool.acknowledgedSequence(consumer: "uplink") == last)
+            let recovered = spool.append([payload(50_000)], timestampMilliseconds: 50_000)
+            #expect(recovered.sequences == [last + 1])
+            #expect(recovered.warning?.isRecovery == true)
+            spool.close()
+
+            // The acknowledgement written in place on the full disk is durable and readable.
+            let reopened = try Spool.open(configuration, nowMilliseconds: 0)
+            #expect(reopened.acknowledgedSequence(consumer: "uplink") == last)
+            #expect(SpoolTests.readAll(reopened, consumer: "uplink", after: last).map(\.sequence) == [last + 1])
+            reopened.close()
+        }
+    }
 }
