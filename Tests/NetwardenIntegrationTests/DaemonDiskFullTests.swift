@@ -95,8 +95,9 @@ struct DaemonDiskFullTests {
         try await collector.waitFor("records made after the collector returned", timeout: .seconds(60)) { journal in
             journal.accepted.values.contains { $0.timestampMilliseconds > returnedAt + 2000 }
         }
-        try await daemon.waitForLog(containing: "work again")
+        try await daemon.waitForLog(containing: "work again", timeout: .seconds(60))
         #expect(daemon.process.isRunning)
+        let recoveredAt = daemon.logLines.count
 
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit(timeout: .seconds(10)).status == 0)
@@ -107,6 +108,14 @@ struct DaemonDiskFullTests {
             journal: collector.journal()
         )
         audit.expectNothingLostOrDuplicated()
-        print("disk full: \(Int(droppedWhileFull)) records dropped as disk_full within 5 s of filling; \(audit)")
+        // Reported, not asserted: the outbox shares the file system and takes freed space too,
+        // so the disk can fill again after recovery.
+        let laterComplaints = daemon.logLines.dropFirst(recoveredAt).filter {
+            $0.contains("level=warning") || $0.contains("level=error")
+        }
+        print(
+            "disk full: \(Int(droppedWhileFull)) records dropped as disk_full within 5 s of filling, "
+                + "\(complaints.count) warnings while full, \(laterComplaints.count) after recovery; \(audit)"
+        )
     }
 }

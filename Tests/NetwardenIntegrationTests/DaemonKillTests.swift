@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import NetwardenSpool
 import NetwardenTestSupport
 import Testing
 
@@ -62,6 +63,8 @@ struct DaemonKillTests {
             daemon.signal(SIGKILL)
             _ = try await daemon.waitForExit(timeout: .seconds(10))
             #expect(daemon.process.terminationReason == .uncaughtSignal, "round \(round) exited on its own")
+            // The kernel dropped the dead daemon's flock: nothing stale blocks the next start.
+            try StateDirectoryLock.acquire(directory: state).release()
         }
         try await collector.set(.accept())
 
