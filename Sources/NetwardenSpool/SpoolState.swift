@@ -37,6 +37,13 @@ struct SpoolState: ~Copyable {
     /// Set while writes fail, so only the first failure of a run warns.
     var failingSince: SpoolDropReason?
     var droppedWhileFailing = 0
+    /// During a failure run, the timestamp of the first write that worked since the last
+    /// failure: the run ends only once writes have worked for `recoveryMilliseconds`.
+    var workingSinceMilliseconds: Int64?
+    /// How long (in record timestamps) writes must work before a failure run ends. A disk
+    /// hovering at full, where a write squeezes in whenever something frees a block, stays one
+    /// run with one warning instead of a warning and a recovery notice per squeeze.
+    static let recoveryMilliseconds: Int64 = 10_000
     var closed = false
     /// Descriptors of sealed segments waiting for fsync + close outside the lock.
     var sealedDescriptors: [Int32] = []
@@ -116,8 +123,8 @@ struct SpoolState: ~Copyable {
     /// Removes the oldest segments every registered consumer has acknowledged completely.
     mutating func dropAcknowledged() {
         guard let acknowledged = consumers.values.map(\.acknowledged).min() else { return }
-        if failingSince == .diskFull, let active = segments.last, let last = active.lastSequence,
-            last <= acknowledged
+        if failingSince == .diskFull, workingSinceMilliseconds == nil, let active = segments.last,
+            let last = active.lastSequence, last <= acknowledged
         {
             // The active segment is never deleted, and on a small file system (or once every
             // sealed segment is gone) it holds all the space the spool can give back: with
