@@ -75,7 +75,6 @@ struct DaemonDiskFullTests {
             try await Task.sleep(for: .milliseconds(500))
             page = try await MetricsPage.fetch(port: metricsPort)
         }
-        let fullAt = daemon.logLines.count
         // Full for a while, with some 30 records a second being dropped.
         try await Task.sleep(for: .seconds(5))
         #expect(daemon.process.isRunning)
@@ -85,17 +84,19 @@ struct DaemonDiskFullTests {
         let log = daemon.logLines
         let spoolWarnings = log.filter { $0.contains("spool write") && $0.contains("failed") }
         #expect(spoolWarnings.count == 1, "\(spoolWarnings)")
-        // One line per kind of trouble when it starts, not one per record: the spool's warning
-        // and the local outbox's error, plus the delivery warning from the refused collector.
-        let complaints = log.dropFirst(fullAt).filter { $0.contains("level=warning") || $0.contains("level=error") }
-        #expect(complaints.count <= 3, "\(complaints.count) warnings while full: \(complaints.prefix(10))")
+        // One line per kind of trouble when it starts, not one per record: the spool's warning,
+        // the local outbox's error and the delivery warning from the refused collector (each
+        // probe to a closed port also warns once; those are not about the disk).
+        let complaints = log.filter {
+            ($0.contains("level=warning") || $0.contains("level=error")) && !$0.contains("probe failed")
+        }
+        #expect(complaints.count <= 3, "\(complaints.count) warnings: \(complaints.prefix(10))")
         // The collector returns; nothing else frees space.
         try await collector.set(.accept())
         let returnedAt = Int64(Date().timeIntervalSince1970 * 1000)
         try await collector.waitFor("records made after the collector returned", timeout: .seconds(60)) { journal in
             journal.accepted.values.contains { $0.timestampMilliseconds > returnedAt + 2000 }
         }
-        try await daemon.waitForLog(containing: "work again", timeout: .seconds(60))
         #expect(daemon.process.isRunning)
         let recoveredAt = daemon.logLines.count
 
@@ -109,13 +110,14 @@ struct DaemonDiskFullTests {
         )
         audit.expectNothingLostOrDuplicated()
         // Reported, not asserted: the outbox shares the file system and takes freed space too,
-        // so the disk can fill again after recovery.
+        // so the disk can fill again after recovery (and "work again" waits for ten quiet
+        // seconds of working writes).
         let laterComplaints = daemon.logLines.dropFirst(recoveredAt).filter {
             $0.contains("level=warning") || $0.contains("level=error")
         }
         print(
             "disk full: \(Int(droppedWhileFull)) records dropped as disk_full within 5 s of filling, "
-                + "\(complaints.count) warnings while full, \(laterComplaints.count) after recovery; \(audit)"
+                + "\(complaints.count) warnings and errors, \(laterComplaints.count) after recovery; \(audit)"
         )
     }
 }
