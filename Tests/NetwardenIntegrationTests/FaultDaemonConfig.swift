@@ -54,7 +54,7 @@ struct FaultDaemonConfig {
 
             """
         for index in 0..<tcpProbes {
-            // Ports 1-1023 on loopback: nothing listens there in a lab namespace or on CI.
+            // Ports 900 and up on loopback: nothing listens there in a lab namespace or on CI.
             text += """
 
                 [[probes.tcp]]
