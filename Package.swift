@@ -349,6 +349,8 @@ let package = Package(
                 "NetwardenInspection", "NetwardenFiltering", "NetwardenCapture",
                 // The delivery tests read what the daemon sent: gzip bodies, the local outbox.
                 "NetwardenCompression",
+                // The delivery fault tests read the daemon's spool back as their oracle.
+                "NetwardenSpool",
             ],
             swiftSettings: swiftSettings
         ),

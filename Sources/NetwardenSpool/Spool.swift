@@ -355,11 +355,16 @@ public final class Spool: Sendable {
             }
             let sequence = min(sequence, state.nextSequence - 1)
             guard sequence > state.consumers[consumer]!.acknowledged else { return }
-            let failure = SpoolFileSystem.writeAtomically(
-                state.consumersDirectory + "/" + ConsumerAcknowledgement.fileName(consumer: consumer),
-                ConsumerAcknowledgement.encode(sequence),
-                directory: state.consumersDirectory
-            )
+            let path = state.consumersDirectory + "/" + ConsumerAcknowledgement.fileName(consumer: consumer)
+            let bytes = ConsumerAcknowledgement.encode(sequence)
+            var failure = SpoolFileSystem.writeAtomically(path, bytes, directory: state.consumersDirectory)
+            if failure == ENOSPC || failure == EDQUOT {
+                // On a full disk acknowledging is the only way to free space (it lets segments
+                // go), so it must not need space itself: the ack file's own block is rewritten.
+                // A crash mid-write leaves a file whose checksum fails, read back as "nothing
+                // acknowledged": resends, never losses.
+                failure = SpoolFileSystem.overwriteInPlace(path, bytes)
+            }
             // Without a durable ack the in-memory one would delete segments a restart still needs.
             guard failure == 0 else { return }
             state.consumers[consumer]!.acknowledged = sequence

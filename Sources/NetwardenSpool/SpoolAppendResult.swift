@@ -5,9 +5,10 @@ public struct SpoolAppendResult: Sendable, Equatable {
     public var sequences: [UInt64]
     /// Payloads that were not stored, by reason.
     public var dropped: [SpoolDropReason: Int]
-    /// Set on the first failure of a run of failed writes, and once more when writes work
-    /// again: the caller logs it. One message per run, not one per dropped record, so a full
-    /// disk does not also flood the journal.
+    /// Set on the first failure of a run of failed writes, and once more when writes have
+    /// worked again for ten seconds (of record timestamps): the caller logs it. One message per
+    /// run, not one per dropped record, and a disk hovering at full (a write squeezing in now
+    /// and then) is one run, so a full disk does not also flood the journal.
     public var warning: SpoolWarning?
 
     public init(sequences: [UInt64] = [], dropped: [SpoolDropReason: Int] = [:], warning: SpoolWarning? = nil) {

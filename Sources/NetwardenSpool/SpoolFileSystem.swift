@@ -123,6 +123,31 @@ enum SpoolFileSystem {
         return 0
     }
 
+    /// Overwrites the existing file `path` with `bytes` where it lies, then fsyncs it. For a
+    /// full disk only: `writeAtomically` then has no block for its temporary copy, while a small
+    /// file that already exists owns one. Not atomic, so callers must recognise a torn result
+    /// (the ack file's checksum does). Returns errno on failure (0 on success).
+    static func overwriteInPlace(_ path: String, _ bytes: [UInt8]) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes {
+                pwrite(fd, $0.baseAddress! + offset, $0.count - offset, off_t(offset))
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if written == 0 { return EIO }
+            offset += written
+        }
+        // Shrinking never needs space; the new content is normally as long or longer anyway.
+        if ftruncate(fd, off_t(bytes.count)) != 0 { return errno }
+        return fsync(fd) == 0 ? 0 : errno
+    }
+
     /// Size of the file system holding `path` in bytes, or nil.
     static func fileSystemSize(_ path: String) -> Int64? {
         var info = statvfs()

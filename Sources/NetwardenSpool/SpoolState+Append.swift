@@ -86,13 +86,18 @@ extension SpoolState {
         statistics.appendedRecords += UInt64(pending.count)
         dirty = true
         if let reason = failingSince {
-            result.warning = SpoolWarning(
-                isRecovery: true,
-                message: "spool writes in \(configuration.directory) work again after \(reason) "
-                    + "(\(droppedWhileFailing) records dropped meanwhile)"
-            )
-            failingSince = nil
-            droppedWhileFailing = 0
+            let since = workingSinceMilliseconds ?? timestamp
+            workingSinceMilliseconds = since
+            if timestamp - since >= Self.recoveryMilliseconds {
+                result.warning = SpoolWarning(
+                    isRecovery: true,
+                    message: "spool writes in \(configuration.directory) work again after \(reason) "
+                        + "(\(droppedWhileFailing) records dropped meanwhile)"
+                )
+                failingSince = nil
+                droppedWhileFailing = 0
+                workingSinceMilliseconds = nil
+            }
         }
     }
 
@@ -100,6 +105,7 @@ extension SpoolState {
         let reason: SpoolDropReason = code == ENOSPC || code == EDQUOT ? .diskFull : .writeError
         drop(count, reason, into: &result)
         droppedWhileFailing += count
+        workingSinceMilliseconds = nil
         if failingSince == nil {
             failingSince = reason
             result.warning = SpoolWarning(

@@ -37,6 +37,13 @@ struct SpoolState: ~Copyable {
     /// Set while writes fail, so only the first failure of a run warns.
     var failingSince: SpoolDropReason?
     var droppedWhileFailing = 0
+    /// During a failure run, the timestamp of the first write that worked since the last
+    /// failure: the run ends only once writes have worked for `recoveryMilliseconds`.
+    var workingSinceMilliseconds: Int64?
+    /// How long (in record timestamps) writes must work before a failure run ends. A disk
+    /// hovering at full, where a write squeezes in whenever something frees a block, stays one
+    /// run with one warning instead of a warning and a recovery notice per squeeze.
+    static let recoveryMilliseconds: Int64 = 10_000
     var closed = false
     /// Descriptors of sealed segments waiting for fsync + close outside the lock.
     var sealedDescriptors: [Int32] = []
@@ -110,15 +117,36 @@ struct SpoolState: ~Copyable {
             unlink(segment.path)
         }
         normalizeConsumers()
+        releaseDeletedReaders()
     }
 
     /// Removes the oldest segments every registered consumer has acknowledged completely.
     mutating func dropAcknowledged() {
         guard let acknowledged = consumers.values.map(\.acknowledged).min() else { return }
+        if failingSince == .diskFull, workingSinceMilliseconds == nil, let active = segments.last,
+            let last = active.lastSequence, last <= acknowledged
+        {
+            // The active segment is never deleted, and on a small file system (or once every
+            // sealed segment is gone) it holds all the space the spool can give back: with
+            // writes failing for lack of space, seal it once delivered so it goes below. A
+            // failed roll leaves things as they were.
+            _ = roll()
+        }
         let prefix = SpoolCapPolicy.acknowledgedPrefix(segments.map(\.summary), acknowledged: acknowledged)
         for segment in segments.prefix(prefix) { unlink(segment.path) }
         segments.removeFirst(prefix)
         normalizeConsumers()
+        releaseDeletedReaders()
+    }
+
+    /// Closes the cached readers of segments that were deleted: an open descriptor keeps a
+    /// deleted file's blocks allocated, and on a full disk that space is needed now, not at the
+    /// consumer's next read. A read running outside the lock keeps its own reference.
+    mutating func releaseDeletedReaders() {
+        let oldest = segments.first?.firstSequence ?? nextSequence
+        for name in cursors.keys where (cursors[name]!.reader?.firstSequence ?? oldest) < oldest {
+            cursors[name]!.reader = nil
+        }
     }
 
     mutating func enforceByteCap() {

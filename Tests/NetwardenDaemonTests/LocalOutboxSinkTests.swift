@@ -9,9 +9,13 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct LocalOutboxSinkTests {
     static let identity = AgentIdentity(trust: "t", site: "s", gateway: "g")
 
-    static func record(_ value: Double) -> TelemetryRecord {
+    static func record(_ value: Double, at timestamp: Int64 = 1) -> TelemetryRecord {
         .samples(
-            SampleGroup(timestampMilliseconds: 1, identity: identity, observations: [Observation(.linkUp, value)])
+            SampleGroup(
+                timestampMilliseconds: timestamp,
+                identity: identity,
+                observations: [Observation(.linkUp, value)]
+            )
         )
     }
 
@@ -135,5 +139,55 @@ import Testing
         let contents = try Data(contentsOf: URL(fileURLWithPath: directory + "/x.jsonl"))
         #expect(contents.count % 1000 == 0)
         #expect(contents.last == 0x0A)
+    }
+
+    /// A disk hovering at full: something frees a block now and then and a line squeezes in.
+    /// One error for the whole run, and the notice only once writes keep working.
+    @Test(.enabled(if: getuid() == 0, "needs root to mount a tmpfs"))
+    func aDiskHoveringAtFullLogsOnce() throws {
+        let directory = Self.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        guard mount("tmpfs", directory, "tmpfs", 0, "size=64k") == 0 else {
+            Issue.record("mount tmpfs failed: errno \(errno)")
+            return
+        }
+        defer { umount2(directory, Int32(MNT_DETACH)) }
+        let logs = LogRecorder()
+        let context = LogContext(level: .debug, site: "s")
+        let logger = Logger(label: "test") { NetwardenLogHandler(label: $0, context: context, output: .memory(logs)) }
+        let sink = LocalOutboxSink(directory: directory + "/outbox", logger: logger)
+        let filler = directory + "/filler"
+        var fillerBytes = 60 << 10
+        _ = FileManager.default.createFile(atPath: filler, contents: Data(count: fillerBytes))
+        var time: Int64 = 0
+        var written = 0
+        func writeUntilFull() {
+            for _ in 0..<2000 {
+                let errors = sink.errors
+                time += 1
+                sink.write([Self.record(1, at: time)])
+                if sink.errors > errors { return }
+                written += 1
+            }
+        }
+        writeUntilFull()
+        for _ in 0..<5 {
+            // Something else gives a page back.
+            fillerBytes -= 4 << 10
+            #expect(truncate(filler, off_t(fillerBytes)) == 0)
+            writeUntilFull()
+        }
+        #expect(written > 0)
+        #expect(logs.all.filter { $0.contains("level=error") }.count == 1, "\(logs.all)")
+        #expect(!logs.all.contains { $0.contains("writable again") })
+
+        unlink(filler)
+        sink.write([Self.record(1, at: time + 1)])
+        sink.write([Self.record(1, at: time + 9_999)])
+        #expect(!logs.all.contains { $0.contains("writable again") })
+        sink.write([Self.record(1, at: time + 10_001)])
+        #expect(logs.all.filter { $0.contains("writable again") }.count == 1)
+        sink.close()
     }
 }

@@ -201,6 +201,24 @@ struct DaemonLifecycleTests {
         _ = try await daemon.waitForExit()
     }
 
+    @Test func aSecondInstanceOnTheSameStateDirectoryExitsWithStatus75() async throws {
+        let scratch = try Scratch()
+        // No /metrics: the second instance must fail on the state directory, not on a port.
+        try scratch.writeConfig(site: "oakfield", extra: "\n[metrics]\nlisten = \"\"\n")
+        let first = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
+        try await first.waitForLog(containing: "netwarden ready")
+
+        let second = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
+        let exit = try await second.waitForExit(timeout: .seconds(10))
+        #expect(exit.status == 75)
+        let message = "another netwarden (pid \(first.pid)) is using \(scratch.stateDirectory)"
+        #expect(second.logLines.contains { $0.contains("cannot start: \(message)") }, "\(second.logLines)")
+        // The first one is untouched and still owns its state.
+        #expect(first.process.isRunning)
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit().status == 0)
+    }
+
     @Test func anInvalidConfigAtStartExitsWithStatus2() async throws {
         let scratch = try Scratch()
         try "[identity]\ntrust = \"t\"\n".write(toFile: scratch.configPath, atomically: true, encoding: .utf8)

@@ -9,7 +9,8 @@ import Synchronization
 /// Kept beside the spool because technicians use it on the gateway itself, with no collector
 /// in reach. The files never hold a torn line, follow logrotate's renames and rotate by size
 /// (`LineLogFile`). A write failure (disk full, directory removed) is counted and logged once
-/// per run of failures, never thrown: the probes must not notice.
+/// per run of failures, never thrown: the probes must not notice. A run ends once writes have
+/// worked for ten seconds of record time.
 public final class LocalOutboxSink: TelemetrySink {
     public static let samplesFileName = "samples.jsonl"
     public static let eventsFileName = "events.jsonl"
@@ -19,8 +20,16 @@ public final class LocalOutboxSink: TelemetrySink {
         var samples: LineLogFile
         var events: LineLogFile
         var failing = false
+        /// While failing: the newest record time of the first write that worked since the last
+        /// failure (see `recoveryMilliseconds`).
+        var workingSince: Int64?
         var errors = 0
     }
+
+    /// How long (in record time) writes must keep working before a run of failures ends. A disk
+    /// hovering at full, where a write squeezes in whenever something frees a block, stays one
+    /// run: one error line, not an error and a notice per squeeze. The spool does the same.
+    static let recoveryMilliseconds: Int64 = 10_000
 
     private let state: Mutex<State>
     private let logger: Logger
@@ -56,19 +65,23 @@ public final class LocalOutboxSink: TelemetrySink {
     }
 
     public func write(_ records: [TelemetryRecord]) {
+        guard !records.isEmpty else { return }
         var sampleBytes: [UInt8] = []
         var eventBytes: [UInt8] = []
         var sampleRecords = 0
         var eventRecords = 0
+        var newest: Int64 = .min
         for record in records {
             switch record {
             case .samples(let group):
+                newest = max(newest, group.timestampMilliseconds)
                 for sample in group.samples {
                     sampleBytes += TelemetryJSON.sampleLine(sample)
                     sampleBytes.append(0x0A)
                 }
                 sampleRecords += 1
             case .event(let event):
+                newest = max(newest, event.timestampMilliseconds)
                 eventBytes += TelemetryJSON.eventLine(event)
                 eventBytes.append(0x0A)
                 eventRecords += 1
@@ -90,12 +103,21 @@ public final class LocalOutboxSink: TelemetrySink {
                 failure = failure ?? error
                 state.errors += eventRecords
             }
-            if let failure, !state.failing {
-                logger.error("cannot write to the local outbox", metadata: ["error": "\(failure)"])
-            } else if failure == nil && state.failing {
-                logger.notice("local outbox writable again", metadata: ["directory": "\(state.directory)"])
+            if let failure {
+                state.workingSince = nil
+                if !state.failing {
+                    logger.error("cannot write to the local outbox", metadata: ["error": "\(failure)"])
+                    state.failing = true
+                }
+            } else if state.failing {
+                let since = state.workingSince ?? newest
+                state.workingSince = since
+                if newest - since >= Self.recoveryMilliseconds {
+                    logger.notice("local outbox writable again", metadata: ["directory": "\(state.directory)"])
+                    state.failing = false
+                    state.workingSince = nil
+                }
             }
-            state.failing = failure != nil
         }
     }
 
