@@ -4,6 +4,7 @@ import NetwardenDelivery
 import NetwardenHTTP
 import NetwardenSpool
 import NetwardenTelemetry
+import NetwardenWire
 import ServiceLifecycle
 import Synchronization
 
@@ -197,7 +198,7 @@ public struct DeliveryService: Service {
         case .collector:
             encoder = CollectorEncoder(compressor: compressor)
             while url.hasSuffix("/") { url.removeLast() }
-            url += "/api/v1/ingest"
+            url += IngestAPI.path
         }
         let hub = self.hub
         let wallClock = hub.clock
