@@ -250,11 +250,14 @@ public struct CollectorServer: Sendable {
         }
         let events = try await queries.events(identity, limit: 50)
         let samples = try await queries.latestSamples(identity, now: now)
+        let range = query.get("range").flatMap(SitePage.Range.init(rawValue:)) ?? .day
+        let charts = try await SitePage.charts(identity: identity, range: range, now: now, queries: queries)
         return Self.html(
             SitePage.render(
                 site: summary,
                 events: events,
                 samples: samples,
+                charts: charts,
                 now: now,
                 user: caller.user,
                 csrfToken: caller.csrfToken

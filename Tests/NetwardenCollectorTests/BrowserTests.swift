@@ -53,7 +53,7 @@ struct BrowserTests {
         let output = try await Command(
             [
                 "python3", Self.script, chromium, collector.baseURL, "central-it", password, Self.artifacts,
-                "/=overview.png", "/site?trust=elm-trust&site=elm-academy&gateway=gw1=school.png",
+                "/|overview.png", "/site?trust=elm-trust&site=elm-academy&gateway=gw1|school.png",
             ],
             timeout: .seconds(90)
         ).run()

@@ -153,12 +153,12 @@ final class CollectorUnderTest: @unchecked Sendable {
                 counts[id, default: 0] += 1
             }
             for id in try String.fetchAll(db, sql: "SELECT event_id FROM events") { counts[id, default: 0] += 1 }
-            // Sample rows carry their group's id: each group must have its rows exactly once.
-            for row in try Row.fetchAll(db, sql: "SELECT record_id, COUNT(*) AS n FROM samples GROUP BY record_id") {
-                let n: Int = row["n"]
-                let id: String = row["record_id"]
-                if n != 1 { counts[id, default: 0] += 1000 * n }
-            }
+            // A sample group's rows must be there once: no (record, series) twice.
+            let doubled = try String.fetchAll(
+                db,
+                sql: "SELECT record_id FROM samples GROUP BY record_id, name, labels HAVING COUNT(*) > 1"
+            )
+            for id in doubled { counts[id, default: 0] += 1000 }
             return counts
         }
     }

@@ -65,8 +65,9 @@ struct DaemonToCollectorTests {
         daemon.signal(SIGTERM)
         _ = try await daemon.waitForExit()
 
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(sites.utf8)) as? [String: Any], sites)
-        let site = try #require((json["sites"] as? [[String: Any]])?.first, sites)
+        let parsed = try JSONSerialization.jsonObject(with: Data(sites.utf8))
+        let json = try #require(parsed as? [String: Any], "\(sites)")
+        let site = try #require((json["sites"] as? [[String: Any]])?.first, "\(sites)")
         #expect(site["trust"] as? String == "oak-trust")
         #expect(site["site"] as? String == "oak-primary")
         #expect(site["gateway"] as? String == "gw1")

@@ -1,5 +1,6 @@
 import Foundation
 import NetwardenCompression
+import NetwardenTestSupport
 import Testing
 
 /// `POST /api/v1/ingest` against the real binary and its real SQLite file: each refusal class
@@ -167,11 +168,7 @@ struct IngestHTTPTests {
         let who = TestBatch.identity("oak-trust", "oak-primary", "gw1")
         let newer =
             [
-                TestBatch.header(agent: who, batch: 4, records: 2).replacingOccurrences(
-                    of: "}$",
-                    with: ",\"x\":1}",
-                    options: .regularExpression
-                ),
+                String(TestBatch.header(agent: who, batch: 4, records: 2).dropLast()) + ",\"x\":1}",
                 "{\"type\":\"trace\",\"id\":\"t-1\"}",
                 TestBatch.samples(id: "r-4", ts: TestBatch.nowMilliseconds(), identity: who),
             ].joined(separator: "\n") + "\n"

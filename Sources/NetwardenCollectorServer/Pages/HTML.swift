@@ -53,7 +53,7 @@ enum HTML {
             <title>\(escape(title)) · netwarden</title>
             """
         if let refreshSeconds { head += "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">" }
-        head += "<style>\(stylesheet)</style></head><body>"
+        head += "<style>\(stylesheet)\(SVGChart.stylesheet)</style></head><body>"
         var bar = "<header><a class=\"brand\" href=\"/\">netwarden</a>"
         if let user {
             bar += "<span class=\"who\">signed in as \(escape(user))</span>"

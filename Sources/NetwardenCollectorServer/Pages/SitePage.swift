@@ -16,6 +16,7 @@ enum SitePage {
         site: SiteSummary,
         events: [StoredEvent],
         samples: [StoredSample],
+        charts: String,
         now: Int64,
         user: String,
         csrfToken: String?
@@ -33,6 +34,7 @@ enum SitePage {
         body +=
             "agent \(HTML.escape(site.agent ?? "?")); first seen \(HTML.escape(TimeText.utc(milliseconds: site.firstSeenMilliseconds))))</span></p>"
 
+        body += charts
         body += "<h2>Probes</h2>"
         if site.probes.isEmpty {
             body += "<p class=\"muted\">No probe results in the last 15 minutes.</p>"
@@ -93,5 +95,79 @@ enum SitePage {
             csrfToken: csrfToken,
             body: body
         )
+    }
+}
+
+extension SitePage {
+    /// The chart ranges the page offers: 24 h in 15-minute bars, 7 d in 105-minute bars.
+    enum Range: String, CaseIterable {
+        case day = "24h"
+        case week = "7d"
+
+        var milliseconds: Int64 { self == .day ? 86_400_000 : 7 * 86_400_000 }
+    }
+
+    static let bucketCount = 96
+
+    /// Charts of probe success, ICMP loss and round-trip time over `range`, with range links.
+    static func charts(
+        identity: WireIdentity,
+        range: Range,
+        now: Int64,
+        queries: SiteQueries
+    ) async throws(CollectorError) -> String {
+        let width = range.milliseconds / Int64(bucketCount)
+        // Buckets end at the current bucket boundary so bars do not shift between refreshes.
+        let end = (now / width + 1) * width
+        let start = end - width * Int64(bucketCount)
+        let startLabel = TimeText.utc(milliseconds: start)
+        let endLabel = TimeText.utc(milliseconds: end)
+        var html = "<h2>Last \(range == .day ? "24 hours" : "7 days")</h2><p>"
+        html += Range.allCases.map { option in
+            option == range
+                ? "<strong>\(option.rawValue)</strong>"
+                : "<a href=\"\(path(for: identity))&amp;range=\(option.rawValue)\">\(option.rawValue)</a>"
+        }.joined(separator: " · ")
+        html += " <span class=\"muted\">grey: no data reached the collector for that period</span></p>"
+        let success = try await queries.series(identity, name: "probe_success", since: start)
+        html += SVGChart.render(
+            title: "Probe success (all probes)",
+            values: SVGChart.bucketMeans(success, start: start, width: width, buckets: bucketCount).map {
+                $0.map { $0 * 100 }
+            },
+            maximum: 100,
+            goodIsHigh: true,
+            unit: "%",
+            startLabel: startLabel,
+            endLabel: endLabel
+        )
+        let loss = try await queries.series(identity, name: "netwarden_icmp_loss_ratio", since: start)
+        html += SVGChart.render(
+            title: "ICMP loss",
+            values: SVGChart.bucketMeans(loss, start: start, width: width, buckets: bucketCount).map {
+                $0.map { $0 * 100 }
+            },
+            maximum: 100,
+            goodIsHigh: false,
+            unit: "%",
+            startLabel: startLabel,
+            endLabel: endLabel
+        )
+        // The family carries min/avg/median/max/stddev as `stat`; the chart shows the average.
+        let rtt = try await queries.series(identity, name: "netwarden_icmp_rtt_seconds", since: start).filter {
+            $0.labels.contains { $0.name == "stat" && $0.value == "avg" }
+        }
+        html += SVGChart.render(
+            title: "ICMP round-trip time",
+            values: SVGChart.bucketMeans(rtt, start: start, width: width, buckets: bucketCount).map {
+                $0.map { $0 * 1000 }
+            },
+            maximum: nil,
+            goodIsHigh: false,
+            unit: "ms",
+            startLabel: startLabel,
+            endLabel: endLabel
+        )
+        return html
     }
 }

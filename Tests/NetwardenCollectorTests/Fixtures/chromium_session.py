@@ -4,7 +4,7 @@ open the sign-in form, type user and password, submit, then visit pages and scre
 
 Standard library only (a minimal RFC 6455 client), so the test needs nothing beyond Debian's
 chromium and python3. Usage:
-  chromium_session.py CHROMIUM BASE_URL USER PASSWORD OUT_DIR PATH[=SHOT.png] ...
+  chromium_session.py CHROMIUM BASE_URL USER PASSWORD OUT_DIR PATH[|SHOT.png] ...
 Prints one JSON object: {"pages": [{"path", "url", "title", "text"}...]}.
 """
 import base64, json, os, re, socket, struct, subprocess, sys, tempfile, time, urllib.request
@@ -134,7 +134,7 @@ def main():
 
         results = []
         for visit in visits:
-            path, _, shot = visit.partition("=")
+            path, _, shot = visit.partition("|")
             page.load(base + path)
             entry = {"path": path, "url": page.evaluate("location.href"), "title": page.evaluate("document.title"),
                      "text": page.evaluate("document.body.innerText"),
