@@ -251,7 +251,13 @@ public struct CollectorServer: Sendable {
         let events = try await queries.events(identity, limit: 50)
         let samples = try await queries.latestSamples(identity, now: now)
         let range = query.get("range").flatMap(SitePage.Range.init(rawValue:)) ?? .day
-        let charts = try await SitePage.charts(identity: identity, range: range, now: now, queries: queries)
+        let charts = try await SitePage.charts(
+            identity: identity,
+            firstSeen: summary.firstSeenMilliseconds,
+            range: range,
+            now: now,
+            queries: queries
+        )
         return Self.html(
             SitePage.render(
                 site: summary,

@@ -182,8 +182,7 @@ struct RecordReader {
             throw invalidHeader("the first line must be the batch header ({\"type\":\"batch\",...})")
         }
         guard let version = value["version"]?.integerValue, version == IngestAPI.version else {
-            throw invalidHeader("`version` must be \(IngestAPI.version); this collector speaks ingest API version \(IngestAPI.version)"
-            )
+            throw invalidHeader("`version` must be \(IngestAPI.version), the ingest API version this collector speaks")
         }
         _ = try object(value, "the header", known: ["type", "version", "agent", "batch", "records"])
         do {

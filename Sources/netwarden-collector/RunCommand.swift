@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import NetwardenCollectorCore
-import NetwardenCore
 import NetwardenCollectorServer
+import NetwardenCore
 
 /// `netwarden-collector run`: the server, in the foreground (systemd's Type=exec).
 struct RunCommand: AsyncParsableCommand {

@@ -192,6 +192,26 @@ struct IngestHTTPTests {
         #expect(reply.status == 200)
         #expect(try collector.count("SELECT COUNT(*) FROM samples WHERE ts = \(hourAgo)") == 2)
         #expect(try collector.count("SELECT last_seen_ms FROM sites") == Int(hourAgo))
+
+        // A backlog after a link outage: failed probes two hours ago, then nothing for an hour
+        // (the gateway was off). The chart shows the first as measured failure (red), the
+        // second as no data (grey), and the time before the first data as neither.
+        let twoHoursAgo = hourAgo - 3_600_000
+        let outage = TestBatch.oak(batch: 2, sampleIDs: ["late-0"], ts: twoHoursAgo)
+            .replacingOccurrences(of: "\"value\":1}", with: "\"value\":0}")
+        #expect(try await collector.ingest(outage, token: token).status == 200)
+        let password = try await collector.addUser("central-it")
+        let page = try await collector.request(
+            "GET",
+            "/site?trust=oak-trust&site=oak-primary&gateway=gw1",
+            extra: ["-u", "central-it:\(password)"]
+        )
+        #expect(page.status == 200)
+        let bars = page.body.split(separator: "<rect").dropFirst()
+        let firstFailure = try #require(bars.firstIndex { $0.contains("class=\"bad\"") }, "no failure bar")
+        let firstGap = try #require(bars.firstIndex { $0.contains("class=\"nodata\"") }, "no gap bar")
+        #expect(firstFailure < firstGap, "the measured failure comes before the gap")
+        #expect(bars.count { $0.contains("class=\"nodata\"") } < 96 * 3, "time before the first data is not a gap")
         await collector.stop()
     }
 

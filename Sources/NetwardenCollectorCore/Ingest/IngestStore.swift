@@ -40,7 +40,12 @@ enum IngestStore {
         }
 
         var outcome = Outcome()
-        var newest: [WireIdentity: Int64] = [:]
+        // Oldest and newest observation time per identity, for the sites table.
+        var seen: [WireIdentity: (oldest: Int64, newest: Int64)] = [:]
+        func saw(_ identity: WireIdentity, _ timestamp: Int64) {
+            let range = seen[identity] ?? (timestamp, timestamp)
+            seen[identity] = (min(range.oldest, timestamp), max(range.newest, timestamp))
+        }
         let groupStatement = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO sample_records (agent_id, record_id, ts) VALUES (?, ?, ?)"
         )
@@ -72,7 +77,7 @@ enum IngestStore {
                     ])
                 }
                 outcome.accepted += 1
-                newest[group.identity] = max(newest[group.identity] ?? 0, group.timestampMilliseconds)
+                saw(group.identity, group.timestampMilliseconds)
             case .event(let event):
                 try eventStatement.execute(arguments: [
                     agent, event.id, event.identity.trust, event.identity.site, event.identity.gateway,
@@ -84,27 +89,38 @@ enum IngestStore {
                     continue
                 }
                 outcome.accepted += 1
-                newest[event.identity] = max(newest[event.identity] ?? 0, event.timestampMilliseconds)
+                saw(event.identity, event.timestampMilliseconds)
             case .unknown:
                 outcome.ignored += 1
             }
         }
 
-        // The header's identity is in contact even when its batch held only duplicates.
-        if newest[batch.header.agent] == nil { newest[batch.header.agent] = 0 }
-        for (identity, timestamp) in newest {
+        for (identity, range) in seen {
             // A gateway with a clock far ahead must not look "seen in the future" forever.
-            let seen = min(timestamp, now)
             try db.execute(
                 sql: """
                     INSERT INTO sites (trust, site, gateway, agent_id, first_seen_ms, last_seen_ms, last_contact_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (trust, site, gateway) DO UPDATE SET
                         agent_id = excluded.agent_id,
+                        first_seen_ms = MIN(first_seen_ms, excluded.first_seen_ms),
                         last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms),
                         last_contact_ms = excluded.last_contact_ms
                     """,
-                arguments: [identity.trust, identity.site, identity.gateway, agent, now, seen, now]
+                arguments: [
+                    identity.trust, identity.site, identity.gateway, agent, min(range.oldest, now),
+                    min(range.newest, now),
+                    now,
+                ]
+            )
+        }
+        // The header's identity is in contact even when its batch held only duplicates.
+        if seen[batch.header.agent] == nil {
+            try db.execute(
+                sql: """
+                    UPDATE sites SET last_contact_ms = ?, agent_id = ? WHERE trust = ? AND site = ? AND gateway = ?
+                    """,
+                arguments: [now, agent, batch.header.agent.trust, batch.header.agent.site, batch.header.agent.gateway]
             )
         }
         return outcome

@@ -36,7 +36,8 @@ enum SVGChart {
         goodIsHigh: Bool,
         unit: String,
         startLabel: String,
-        endLabel: String
+        endLabel: String,
+        firstBucket: Int = 0
     ) -> String {
         let width = 720.0
         let height = 80.0
@@ -47,6 +48,8 @@ enum SVGChart {
         var missing = 0
         for (index, value) in values.enumerated() {
             let x = Double(index) * barWidth
+            // Before the gateway's first data there is nothing to miss: left blank, not grey.
+            if index < firstBucket && value == nil { continue }
             guard let value else {
                 missing += 1
                 bars +=
@@ -55,10 +58,25 @@ enum SVGChart {
             }
             guard value.isFinite else { continue }
             let fraction = min(max(value / top, 0), 1)
-            let bad = goodIsHigh ? fraction < 0.999 : fraction > 0.2
-            let barHeight = max(goodIsHigh ? fraction * height : fraction * height, 1)
-            bars +=
-                "<rect x=\"\(format(x))\" y=\"\(format(height - barHeight))\" width=\"\(format(barWidth))\" height=\"\(format(barHeight))\" class=\"\(bad ? "bad" : "good")\"><title>\(format(value)) \(HTML.escape(unit))</title></rect>"
+            let tip = "<title>\(format(value)) \(HTML.escape(unit))</title>"
+            if goodIsHigh {
+                // Success: green for the part that worked, red for the part that failed, so a
+                // total failure is a full red bar rather than an empty slot.
+                let good = fraction * height
+                if good > 0 {
+                    bars +=
+                        "<rect x=\"\(format(x))\" y=\"\(format(height - good))\" width=\"\(format(barWidth))\" height=\"\(format(good))\" class=\"good\">\(tip)</rect>"
+                }
+                if good < height {
+                    bars +=
+                        "<rect x=\"\(format(x))\" y=\"0\" width=\"\(format(barWidth))\" height=\"\(format(height - good))\" class=\"bad\">\(tip)</rect>"
+                }
+            } else {
+                let barHeight = max(fraction * height, 1)
+                let bad = fraction > 0.2
+                bars +=
+                    "<rect x=\"\(format(x))\" y=\"\(format(height - barHeight))\" width=\"\(format(barWidth))\" height=\"\(format(barHeight))\" class=\"\(bad ? "bad" : "good")\">\(tip)</rect>"
+            }
         }
         let summary =
             finite.isEmpty

@@ -112,6 +112,7 @@ extension SitePage {
     /// Charts of probe success, ICMP loss and round-trip time over `range`, with range links.
     static func charts(
         identity: WireIdentity,
+        firstSeen: Int64,
         range: Range,
         now: Int64,
         queries: SiteQueries
@@ -120,6 +121,7 @@ extension SitePage {
         // Buckets end at the current bucket boundary so bars do not shift between refreshes.
         let end = (now / width + 1) * width
         let start = end - width * Int64(bucketCount)
+        let firstBucket = Int(max(0, min(Int64(bucketCount), (firstSeen - start) / width)))
         let startLabel = TimeText.utc(milliseconds: start)
         let endLabel = TimeText.utc(milliseconds: end)
         var html = "<h2>Last \(range == .day ? "24 hours" : "7 days")</h2><p>"
@@ -128,7 +130,8 @@ extension SitePage {
                 ? "<strong>\(option.rawValue)</strong>"
                 : "<a href=\"\(path(for: identity))&amp;range=\(option.rawValue)\">\(option.rawValue)</a>"
         }.joined(separator: " · ")
-        html += " <span class=\"muted\">grey: no data reached the collector for that period</span></p>"
+        html +=
+            " <span class=\"muted\">green: worked; red: measured failure or loss (the gateway kept measuring through a link outage); grey: no data reached the collector (the gateway itself was down)</span></p>"
         let success = try await queries.series(identity, name: "probe_success", since: start)
         html += SVGChart.render(
             title: "Probe success (all probes)",
@@ -139,7 +142,8 @@ extension SitePage {
             goodIsHigh: true,
             unit: "%",
             startLabel: startLabel,
-            endLabel: endLabel
+            endLabel: endLabel,
+            firstBucket: firstBucket
         )
         let loss = try await queries.series(identity, name: "netwarden_icmp_loss_ratio", since: start)
         html += SVGChart.render(
@@ -151,7 +155,8 @@ extension SitePage {
             goodIsHigh: false,
             unit: "%",
             startLabel: startLabel,
-            endLabel: endLabel
+            endLabel: endLabel,
+            firstBucket: firstBucket
         )
         // The family carries min/avg/median/max/stddev as `stat`; the chart shows the average.
         let rtt = try await queries.series(identity, name: "netwarden_icmp_rtt_seconds", since: start).filter {
@@ -166,7 +171,8 @@ extension SitePage {
             goodIsHigh: false,
             unit: "ms",
             startLabel: startLabel,
-            endLabel: endLabel
+            endLabel: endLabel,
+            firstBucket: firstBucket
         )
         return html
     }
