@@ -39,6 +39,12 @@ enum SVGChart {
         endLabel: String,
         firstBucket: Int = 0
     ) -> String {
+        // A family this gateway never reported in the range is not measured there (no ICMP
+        // probe configured, say): a grey chart would wrongly claim the gateway was down.
+        if values.allSatisfy({ $0 == nil || $0?.isNaN == true }) {
+            return
+                "<p class=\"chart\">\(HTML.escape(title)): <span class=\"muted\">not measured in this period</span></p>"
+        }
         let width = 720.0
         let height = 80.0
         let barWidth = width / Double(max(values.count, 1))
