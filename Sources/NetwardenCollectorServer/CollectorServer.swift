@@ -88,6 +88,7 @@ public struct CollectorServer: Sendable {
         router.get("/") { request, _ in try await self.overview(request) }
         router.get("/site") { request, _ in try await self.sitePage(request) }
         router.get("/api/v1/sites") { request, _ in try await self.sitesAPI(request) }
+        router.get("/api/v1/site") { request, _ in try await self.siteAPI(request) }
     }
 
     // MARK: ingest
@@ -271,23 +272,43 @@ public struct CollectorServer: Sendable {
         )
     }
 
+    static func jsonResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text + "\n"))
+        )
+    }
+
+    static let authenticationRequired = Response(
+        status: .unauthorized,
+        headers: [
+            .wwwAuthenticate: "Basic realm=\"netwarden-collector\", charset=\"UTF-8\"",
+            .contentType: "application/json",
+        ],
+        body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"authentication required\"}\n"))
+    )
+
     func sitesAPI(_ request: Request) async throws -> Response {
         let now = Self.nowMilliseconds()
-        guard authenticator.caller(for: request, now: now) != nil else {
-            return Response(
-                status: .unauthorized,
-                headers: [
-                    .wwwAuthenticate: "Basic realm=\"netwarden-collector\", charset=\"UTF-8\"",
-                    .contentType: "application/json",
-                ],
-                body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"authentication required\"}\n"))
-            )
-        }
+        guard authenticator.caller(for: request, now: now) != nil else { return Self.authenticationRequired }
         let sites = try await queries.sites(now: now)
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: SitesJSON.render(sites, now: now) + "\n"))
-        )
+        return Self.jsonResponse(SitesJSON.render(sites, now: now))
+    }
+
+    func siteAPI(_ request: Request) async throws -> Response {
+        let now = Self.nowMilliseconds()
+        guard authenticator.caller(for: request, now: now) != nil else { return Self.authenticationRequired }
+        let query = request.uri.queryParameters
+        guard let trust = query.get("trust"), let site = query.get("site"), let gateway = query.get("gateway") else {
+            return Self.jsonResponse("{\"error\":\"expected trust, site and gateway parameters\"}", status: .badRequest)
+        }
+        let identity = WireIdentity(trust: trust, site: site, gateway: gateway)
+        guard let summary = try await queries.site(identity, now: now) else {
+            return Self.jsonResponse("{\"error\":\"no such school gateway\"}", status: .notFound)
+        }
+        let events = try await queries.events(identity, limit: 200)
+        let samples = try await queries.latestSamples(identity, now: now)
+        return Self.jsonResponse(SitesJSON.render(site: summary, events: events, samples: samples, now: now))
     }
 }

@@ -100,6 +100,25 @@ struct DaemonToCollectorTests {
         )
         #expect(page.status == 200)
         #expect(page.body.contains("probe_failed") && page.body.contains("closed-port"), "\(page.body.prefix(2000))")
+        // ... and the same school as JSON for scripts.
+        let detail = try await collector.request(
+            "GET",
+            "/api/v1/site?trust=oak-trust&site=oak-primary&gateway=gw1",
+            extra: basic
+        )
+        let detailJSON = try #require(try JSONSerialization.jsonObject(with: Data(detail.body.utf8)) as? [String: Any])
+        let events = try #require(detailJSON["events"] as? [[String: Any]])
+        #expect(
+            events.contains { $0["kind"] as? String == "probe_failed" && $0["subject"] as? String == "closed-port" }
+        )
+        #expect(
+            (detailJSON["latest"] as? [[String: Any]])?.contains { $0["name"] as? String == "netwarden_link_up" }
+                == true
+        )
+        #expect(
+            try await collector.request("GET", "/api/v1/site?trust=oak-trust&site=oak-primary&gateway=gw1").status
+                == 401
+        )
         await collector.stop()
     }
 }
