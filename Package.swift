@@ -58,6 +58,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "netwarden", targets: ["netwarden"]),
+        .executable(name: "netwarden-collector", targets: ["netwarden-collector"]),
         // Exported only so the fuzz package (Fuzz/Package.swift) can depend on the parsers and decoders.
         .library(name: "NetwardenProtocols", targets: ["NetwardenProtocols"]),
         .library(name: "NetwardenCore", targets: ["NetwardenCore"]),
@@ -74,6 +75,16 @@ let package = Package(
         // The local /metrics endpoint: a maintained HTTP/1 parser with header limits, instead of a
         // hand-written one facing whatever connects to the port.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        // The collector only (never linked by the daemon): HTTP server, its auth helpers, and
+        // SQLite storage.
+        // No traits: swift-configuration support is not used (the collector reads its own TOML).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        // Named only because the collector's server module imports their types directly
+        // (HTTPFields, TLSConfiguration); Hummingbird already depends on both.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
     ],
     targets: [
         // MARK: C edge
@@ -158,6 +169,8 @@ let package = Package(
             name: "NetwardenDelivery",
             dependencies: [
                 "NetwardenCore", "NetwardenTelemetry", "NetwardenRemoteWrite",
+                // The collector ingest API's constants, shared with the collector.
+                "NetwardenWire",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -207,6 +220,7 @@ let package = Package(
                 "NetwardenPlatform",
                 "NetwardenCapture",
                 "NetwardenHTTP",
+                "NetwardenWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -226,6 +240,55 @@ let package = Package(
                 "NetwardenProtocols",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: collector (its own stack; the daemon shares only NetwardenWire with it)
+        .target(
+            name: "NetwardenWire",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenCollectorCore",
+            dependencies: [
+                "NetwardenWire",
+                // The daemon's config language: same TOML parser, same `FILE:LINE: key: message`.
+                "NetwardenCore",
+                "NetwardenCompression",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NetwardenCollectorServer",
+            dependencies: [
+                "NetwardenCollectorCore",
+                "NetwardenWire",
+                "NetwardenCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "netwarden-collector",
+            dependencies: [
+                "NetwardenCollectorServer",
+                "NetwardenCollectorCore",
+                "NetwardenCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -340,6 +403,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetwardenCollectorTests",
+            dependencies: [
+                "NetwardenCollectorCore", "NetwardenWire", "NetwardenCore", "NetwardenCompression",
+                "NetwardenTestSupport",
+                // The wire contract test encodes with the daemon's own encoder.
+                "NetwardenDelivery", "NetwardenTelemetry",
+                // Tests read the collector's database with SQLite itself, read-only.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // Built with the tests: they start the real binary.
+                "netwarden-collector",
+            ],
+            // The DevTools driver for the Chromium test is run by python3, not built.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,10 +1,11 @@
 import NetwardenCore
 import NetwardenTelemetry
+import NetwardenWire
 
 /// The netwarden collector's ingest API (`POST /api/v1/ingest`, gzip NDJSON): samples and
 /// events, one spool record per line after a header line. docs/ingest-api.md is the contract.
 public struct CollectorEncoder: OutputEncoder {
-    public static let contentType = "application/x-ndjson"
+    public static let contentType = IngestAPI.contentType
     private let compressor: any Compressor
 
     public init(compressor: any Compressor) { self.compressor = compressor }
@@ -23,8 +24,8 @@ public struct CollectorEncoder: OutputEncoder {
         var out: [UInt8] = []
         var header = JSONWriter()
         header.beginObject()
-        header.field("type", "batch")
-        header.field("version", 1)
+        header.field("type", IngestAPI.batchType)
+        header.field("version", IngestAPI.version)
         header.key("agent")
         writeIdentity(agent, into: &header)
         // The last record's spool sequence: increases with every new batch and is the same when
@@ -39,7 +40,7 @@ public struct CollectorEncoder: OutputEncoder {
             line.beginObject()
             switch item.record {
             case .samples(let group):
-                line.field("type", "samples")
+                line.field("type", IngestAPI.samplesType)
                 line.field("id", item.queued.id)
                 line.field("ts", Int(group.timestampMilliseconds))
                 line.key("identity")
@@ -58,7 +59,7 @@ public struct CollectorEncoder: OutputEncoder {
                 }
                 line.endArray()
             case .event(let event):
-                line.field("type", "event")
+                line.field("type", IngestAPI.eventType)
                 line.key("event")
                 TelemetryJSON.writeEvent(event, into: &line)
             }

@@ -65,33 +65,7 @@ public struct NetwardenConfig: Sendable, Equatable {
         )
         var config = NetwardenConfig()
         for section in sections { section.read(from: root, into: &config) }
-        reportUnknownSections(in: document.root, diagnostics: diagnostics)
+        root.reportUnknownSections(sections.map(\.name), example: "identity")
         return diagnostics.isEmpty ? .success(config) : .failure(diagnostics.errors)
-    }
-
-    /// Top-level entries that are not sections: misspelt headers, or settings written above the
-    /// first header (where they would silently belong to no section).
-    private static func reportUnknownSections(in root: TOMLTable, diagnostics: ConfigDiagnostics) {
-        let names = sections.map(\.name)
-        for entry in root.entries where !names.contains(entry.key) {
-            if case .invalid = entry.value.kind { continue }
-            let key = TOMLKeyPath.display([entry.key])
-            if case .table = entry.value.kind {
-                var message = "unknown section [\(key)]"
-                if let guess = EditDistance.suggestion(for: entry.key, among: names) {
-                    message += "; did you mean [\(guess)]?"
-                } else {
-                    message += "; expected one of: " + names.map { "[\($0)]" }.joined(separator: ", ")
-                }
-                diagnostics.report(.unknownSection, at: entry.keyLocation, key: key, message)
-            } else {
-                diagnostics.report(
-                    .unknownKey,
-                    at: entry.keyLocation,
-                    key: key,
-                    "a setting outside any section; expected it below a section header such as [identity]"
-                )
-            }
-        }
     }
 }

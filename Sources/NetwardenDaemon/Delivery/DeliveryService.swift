@@ -6,6 +6,7 @@ import NetwardenHTTP
 import NetwardenPlatform
 import NetwardenSpool
 import NetwardenTelemetry
+import NetwardenWire
 import ServiceLifecycle
 import Synchronization
 
@@ -233,7 +234,7 @@ public struct DeliveryService: Service {
         case .collector:
             encoder = CollectorEncoder(compressor: compressor)
             while url.hasSuffix("/") { url.removeLast() }
-            url += "/api/v1/ingest"
+            url += IngestAPI.path
         }
         let hub = self.hub
         let wallClock = hub.clock

@@ -1,0 +1,182 @@
+import GRDB
+import NetwardenWire
+
+/// The reads behind the page and the JSON API. Each runs on a read snapshot (WAL), so a page
+/// never waits for ingest and never sees half a batch.
+public struct SiteQueries: Sendable {
+    /// A gateway whose newest data is older than this is offline. The daemon publishes link
+    /// samples every few seconds and uploads at least every few seconds, so three minutes of
+    /// silence is an outage of the gateway or of its path to us, not a slow batch.
+    public static let offlineAfterMilliseconds: Int64 = 180_000
+    /// Probe results older than this no longer count as "now".
+    public static let probeFreshnessMilliseconds: Int64 = 15 * 60_000
+
+    let database: CollectorDatabase
+
+    public init(database: CollectorDatabase) { self.database = database }
+
+    /// Every known gateway, worst first.
+    public func sites(now: Int64) async throws(CollectorError) -> [SiteSummary] {
+        try await database.asyncRead { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.trust, s.site, s.gateway, a.name AS agent, s.first_seen_ms, s.last_seen_ms,
+                        s.last_contact_ms
+                    FROM sites s LEFT JOIN agents a ON a.id = s.agent_id
+                    """
+            )
+            return try rows.map { row in try Self.summary(row, now: now, db: db) }.sorted(by: SiteSummary.worseFirst)
+        }
+    }
+
+    /// One gateway, or nil if it never sent anything.
+    public func site(_ identity: WireIdentity, now: Int64) async throws(CollectorError) -> SiteSummary? {
+        try await database.asyncRead { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT s.trust, s.site, s.gateway, a.name AS agent, s.first_seen_ms, s.last_seen_ms,
+                        s.last_contact_ms
+                    FROM sites s LEFT JOIN agents a ON a.id = s.agent_id
+                    WHERE s.trust = ? AND s.site = ? AND s.gateway = ?
+                    """,
+                arguments: [identity.trust, identity.site, identity.gateway]
+            ).map { try Self.summary($0, now: now, db: db) }
+        }
+    }
+
+    /// The newest events of one gateway, newest first.
+    public func events(_ identity: WireIdentity, limit: Int) async throws(CollectorError) -> [StoredEvent] {
+        try await database.asyncRead { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, ts, kind, severity, subject, evidence, attributes FROM events
+                    WHERE trust = ? AND site = ? AND gateway = ? ORDER BY ts DESC, id DESC LIMIT ?
+                    """,
+                arguments: [identity.trust, identity.site, identity.gateway, limit]
+            ).map { row in
+                StoredEvent(
+                    id: row["event_id"],
+                    timestampMilliseconds: row["ts"],
+                    kind: row["kind"],
+                    severity: row["severity"],
+                    subject: row["subject"],
+                    evidence: row["evidence"],
+                    attributes: Self.pairs(row["attributes"])
+                )
+            }
+        }
+    }
+
+    /// The latest value of every series of one gateway within the last `window` ms.
+    public func latestSamples(
+        _ identity: WireIdentity,
+        now: Int64,
+        window: Int64 = 15 * 60_000
+    ) async throws(CollectorError) -> [StoredSample] {
+        try await database.asyncRead { db in
+            // The newest row per (name, labels): a window function over the site's recent rows,
+            // which the (trust, site, gateway, name, ts) index serves.
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT name, labels, value, ts FROM (
+                        SELECT name, labels, value, ts,
+                            ROW_NUMBER() OVER (PARTITION BY name, labels ORDER BY ts DESC) AS n
+                        FROM samples WHERE trust = ? AND site = ? AND gateway = ? AND ts >= ?
+                    ) WHERE n = 1 ORDER BY name, labels
+                    """,
+                arguments: [identity.trust, identity.site, identity.gateway, now - window]
+            ).map { row in
+                StoredSample(
+                    name: row["name"],
+                    labels: Self.pairs(row["labels"]),
+                    value: row["value"],
+                    timestampMilliseconds: row["ts"]
+                )
+            }
+        }
+    }
+
+    /// Every stored value of one family for one gateway since `since`, oldest first (charts).
+    public func series(
+        _ identity: WireIdentity,
+        name: String,
+        since: Int64
+    ) async throws(CollectorError) -> [StoredSample] {
+        try await database.asyncRead { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT name, labels, value, ts FROM samples
+                    WHERE trust = ? AND site = ? AND gateway = ? AND name = ? AND ts >= ? ORDER BY ts
+                    """,
+                arguments: [identity.trust, identity.site, identity.gateway, name, since]
+            ).map { row in
+                StoredSample(
+                    name: row["name"],
+                    labels: Self.pairs(row["labels"]),
+                    value: row["value"],
+                    timestampMilliseconds: row["ts"]
+                )
+            }
+        }
+    }
+
+    static func summary(_ row: Row, now: Int64, db: Database) throws -> SiteSummary {
+        let identity = WireIdentity(trust: row["trust"], site: row["site"], gateway: row["gateway"])
+        let arguments: StatementArguments = [identity.trust, identity.site, identity.gateway]
+        let probeRows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT labels, value, ts FROM (
+                    SELECT labels, value, ts, ROW_NUMBER() OVER (PARTITION BY labels ORDER BY ts DESC) AS n
+                    FROM samples WHERE trust = ? AND site = ? AND gateway = ? AND name = 'probe_success' AND ts >= ?
+                ) WHERE n = 1
+                """,
+            arguments: arguments + [now - probeFreshnessMilliseconds]
+        )
+        let probes = probeRows.map { probe in
+            let labels = pairs(probe["labels"])
+            func label(_ name: String) -> String { labels.first { $0.name == name }?.value ?? "" }
+            return SiteSummary.ProbeStatus(
+                probe: label("probe"),
+                kind: label("kind"),
+                target: label("target"),
+                success: probe["value"],
+                timestampMilliseconds: probe["ts"]
+            )
+        }.sorted { ($0.kind, $0.probe) < ($1.kind, $1.probe) }
+        let counts = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) AS total,
+                    COALESCE(SUM(kind = 'filter_leak'), 0) AS leaks,
+                    COALESCE(SUM(kind LIKE 'bypass%'), 0) AS bypass
+                FROM events WHERE trust = ? AND site = ? AND gateway = ? AND ts >= ?
+                """,
+            arguments: arguments + [now - 86_400_000]
+        )
+        let lastSeen: Int64 = row["last_seen_ms"]
+        return SiteSummary(
+            identity: identity,
+            agent: row["agent"],
+            firstSeenMilliseconds: row["first_seen_ms"],
+            lastSeenMilliseconds: lastSeen,
+            lastContactMilliseconds: row["last_contact_ms"],
+            online: now - lastSeen <= offlineAfterMilliseconds,
+            probes: probes,
+            eventsLast24h: counts?["total"] ?? 0,
+            filterLeaksLast24h: counts?["leaks"] ?? 0,
+            bypassLast24h: counts?["bypass"] ?? 0
+        )
+    }
+
+    /// A stored labels/attributes object back into pairs, in stored order.
+    static func pairs(_ json: String) -> [(name: String, value: String)] {
+        guard case .object(let members)? = try? JSONParser.parse(Array(json.utf8)) else { return [] }
+        return members.compactMap { member in member.value.stringValue.map { (member.key, $0) } }
+    }
+}

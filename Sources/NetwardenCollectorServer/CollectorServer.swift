@@ -1,0 +1,314 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import NetwardenCollectorCore
+import NetwardenCore
+import NetwardenWire
+import ServiceLifecycle
+
+/// The collector's HTTP server: ingest for agents, the page and the JSON API for people.
+public struct CollectorServer: Sendable {
+    let config: CollectorConfig
+    let database: CollectorDatabase
+    let ingest: IngestService
+    let queries: SiteQueries
+    let authenticator: WebAuthenticator
+    let sessions: SessionStore
+    let users: UserRegistry
+    let logger: Logger
+
+    public init(config: CollectorConfig, database: CollectorDatabase, logger: Logger) {
+        self.config = config
+        self.database = database
+        self.ingest = IngestService(
+            database: database,
+            settings: config.ingest,
+            wallClock: { Self.nowMilliseconds() },
+            monotonicSeconds: {
+                let now = ContinuousClock.now.duration(to: Self.epoch)
+                return -Double(now.components.seconds) - Double(now.components.attoseconds) * 1e-18
+            }
+        )
+        self.queries = SiteQueries(database: database)
+        self.sessions = SessionStore(database: database)
+        self.users = UserRegistry(database: database)
+        self.authenticator = WebAuthenticator(users: users, sessions: sessions)
+        self.logger = logger
+    }
+
+    static let epoch = ContinuousClock.now
+
+    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// Runs until SIGTERM/SIGINT (handled by the application's service group). `onListening`
+    /// gets the bound address once the socket accepts connections.
+    public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
+        let router = Router()
+        routes(router)
+        let address = config.server.listen
+        let server: HTTPServerBuilder
+        if let certificate = config.server.tlsCertificate, let key = config.server.tlsKey {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain,
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            )
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        } else {
+            server = .http1()
+        }
+        let pruner = RetentionPruner(database: database, settings: config.retention)
+        let app = Application(
+            router: router,
+            server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(address.host, port: Int(address.port)),
+                serverName: "netwarden-collector"
+            ),
+            services: [RetentionService(pruner: pruner, logger: logger)],
+            onServerRunning: { channel in
+                onListening(channel.localAddress.map { "\($0)" } ?? "\(address)")
+            },
+            logger: logger
+        )
+        try await app.runService()
+    }
+
+    func routes(_ router: Router<BasicRequestContext>) {
+        router.post(RouterPath(IngestAPI.path)) { request, context in try await self.ingest(request, context) }
+        router.get("/healthz") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.get("/login") { request, _ in self.loginForm(error: nil, request: request) }
+        router.post("/login") { request, context in try await self.login(request, context) }
+        router.post("/logout") { request, context in try await self.logout(request, context) }
+        router.get("/") { request, _ in try await self.overview(request) }
+        router.get("/site") { request, _ in try await self.sitePage(request) }
+        router.get("/api/v1/sites") { request, _ in try await self.sitesAPI(request) }
+        router.get("/api/v1/site") { request, _ in try await self.siteAPI(request) }
+    }
+
+    // MARK: ingest
+
+    func ingest(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        // Collect one byte past the limit so "too large" is a clear 413 from our own check, with
+        // the same message as a decompressed body that is too large.
+        var body: [UInt8] = []
+        do {
+            let buffer = try await request.body.collect(upTo: config.ingest.maximumBodyBytes + 1)
+            body = Array(buffer.readableBytesView)
+        } catch {
+            return Self.json(
+                IngestResponse(status: 413, message: "body exceeds \(config.ingest.maximumBodyBytes) bytes")
+            )
+        }
+        let response = await ingest.handle(
+            IngestRequest(
+                authorization: request.headers[.authorization],
+                contentType: request.headers[.contentType],
+                contentEncoding: request.headers[.contentEncoding],
+                body: body
+            )
+        )
+        if response.status >= 400 {
+            logger.notice(
+                "ingest refused",
+                metadata: ["status": "\(response.status)", "reason": "\(response.message)"]
+            )
+        } else {
+            logger.debug("ingest stored", metadata: ["summary": "\(response.message)"])
+        }
+        return Self.json(response)
+    }
+
+    static func json(_ response: IngestResponse) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retry = response.retryAfterSeconds { headers[.retryAfter] = "\(retry)" }
+        if response.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"netwarden-collector\"" }
+        return Response(
+            status: HTTPResponse.Status(code: response.status),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: response.jsonBody + "\n"))
+        )
+    }
+
+    // MARK: pages
+
+    static func html(_ text: String, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+            // No script at all: the page works without JavaScript, and nothing injected can run.
+            .contentSecurityPolicy:
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            HTTPField.Name("Referrer-Policy")!: "no-referrer",
+        ]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func redirect(_ location: String, extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    func cookie(_ name: String, _ value: String, maxAge: Int, path: String = "/") -> String {
+        // Built by hand: Hummingbird's Cookie has no SameSite on the initializer without it, and
+        // the attributes here are the security contract, so they are spelled out.
+        var text = "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
+        if config.server.usesTLS { text += "; Secure" }
+        return text
+    }
+
+    func loginForm(error: String?, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        let token = Secrets.newSessionToken()
+        return Self.html(
+            LoginPage.render(csrfToken: token, error: error),
+            status: status,
+            extra: [.setCookie: cookie(WebAuthenticator.loginCSRFCookie, token, maxAge: 3600, path: "/login")]
+        )
+    }
+
+    func form(_ request: Request) async throws -> [String: String] {
+        let buffer = try await request.body.collect(upTo: 16 * 1024)
+        let text = String(buffer: buffer)
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (part: Substring) in
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return fields
+    }
+
+    func login(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let fields = try await form(request)
+        let cookieToken = request.cookies[WebAuthenticator.loginCSRFCookie]?.value ?? ""
+        let formToken = fields["csrf"] ?? ""
+        guard !cookieToken.isEmpty, Secrets.constantTimeEqual(Array(cookieToken.utf8), Array(formToken.utf8)) else {
+            return loginForm(error: "The form expired; please sign in again.", request: request, status: .forbidden)
+        }
+        let user = fields["username"] ?? ""
+        guard users.verify(name: user, password: fields["password"] ?? "") else {
+            logger.notice("sign-in failed", metadata: ["user": "\(user)"])
+            return loginForm(error: "Wrong user or password.", request: request, status: .unauthorized)
+        }
+        let token = try sessions.create(user: user, now: Self.nowMilliseconds())
+        logger.info("signed in", metadata: ["user": "\(user)"])
+        var extra = HTTPFields()
+        extra.append(
+            HTTPField(
+                name: .setCookie,
+                value: cookie(
+                    WebAuthenticator.sessionCookie,
+                    token,
+                    maxAge: Int(SessionStore.lifetimeMilliseconds / 1000)
+                )
+            )
+        )
+        extra.append(
+            HTTPField(name: .setCookie, value: cookie(WebAuthenticator.loginCSRFCookie, "", maxAge: 0, path: "/login"))
+        )
+        return Self.redirect("/", extra: extra)
+    }
+
+    func logout(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let fields = try await form(request)
+        guard let cookie = request.cookies[WebAuthenticator.sessionCookie],
+            let session = sessions.find(token: cookie.value, now: Self.nowMilliseconds())
+        else { return Self.redirect("/login") }
+        guard Secrets.constantTimeEqual(Array(session.csrfToken.utf8), Array((fields["csrf"] ?? "").utf8)) else {
+            return Self.html("<p>Invalid form token.</p>", status: .forbidden)
+        }
+        try sessions.delete(token: cookie.value)
+        return Self.redirect("/login", extra: [.setCookie: self.cookie(WebAuthenticator.sessionCookie, "", maxAge: 0)])
+    }
+
+    func overview(_ request: Request) async throws -> Response {
+        let now = Self.nowMilliseconds()
+        guard let caller = authenticator.caller(for: request, now: now) else { return Self.redirect("/login") }
+        let sites = try await queries.sites(now: now)
+        return Self.html(OverviewPage.render(sites: sites, now: now, user: caller.user, csrfToken: caller.csrfToken))
+    }
+
+    func sitePage(_ request: Request) async throws -> Response {
+        let now = Self.nowMilliseconds()
+        guard let caller = authenticator.caller(for: request, now: now) else { return Self.redirect("/login") }
+        let query = request.uri.queryParameters
+        guard let trust = query.get("trust"), let site = query.get("site"), let gateway = query.get("gateway") else {
+            return Self.html("<p>Expected trust, site and gateway parameters.</p>", status: .badRequest)
+        }
+        let identity = WireIdentity(trust: trust, site: site, gateway: gateway)
+        guard let summary = try await queries.site(identity, now: now) else {
+            return Self.html("<p>No such school gateway: \(HTML.escape(identity.description)).</p>", status: .notFound)
+        }
+        let events = try await queries.events(identity, limit: 50)
+        let samples = try await queries.latestSamples(identity, now: now)
+        let range = query.get("range").flatMap(SitePage.Range.init(rawValue:)) ?? .day
+        let charts = try await SitePage.charts(
+            identity: identity,
+            firstSeen: summary.firstSeenMilliseconds,
+            range: range,
+            now: now,
+            queries: queries
+        )
+        return Self.html(
+            SitePage.render(
+                site: summary,
+                events: events,
+                samples: samples,
+                charts: charts,
+                now: now,
+                user: caller.user,
+                csrfToken: caller.csrfToken
+            )
+        )
+    }
+
+    static func jsonResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text + "\n"))
+        )
+    }
+
+    static let authenticationRequired = Response(
+        status: .unauthorized,
+        headers: [
+            .wwwAuthenticate: "Basic realm=\"netwarden-collector\", charset=\"UTF-8\"",
+            .contentType: "application/json",
+        ],
+        body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"authentication required\"}\n"))
+    )
+
+    func sitesAPI(_ request: Request) async throws -> Response {
+        let now = Self.nowMilliseconds()
+        guard authenticator.caller(for: request, now: now) != nil else { return Self.authenticationRequired }
+        let sites = try await queries.sites(now: now)
+        return Self.jsonResponse(SitesJSON.render(sites, now: now))
+    }
+
+    func siteAPI(_ request: Request) async throws -> Response {
+        let now = Self.nowMilliseconds()
+        guard authenticator.caller(for: request, now: now) != nil else { return Self.authenticationRequired }
+        let query = request.uri.queryParameters
+        guard let trust = query.get("trust"), let site = query.get("site"), let gateway = query.get("gateway") else {
+            return Self.jsonResponse("{\"error\":\"expected trust, site and gateway parameters\"}", status: .badRequest)
+        }
+        let identity = WireIdentity(trust: trust, site: site, gateway: gateway)
+        guard let summary = try await queries.site(identity, now: now) else {
+            return Self.jsonResponse("{\"error\":\"no such school gateway\"}", status: .notFound)
+        }
+        let events = try await queries.events(identity, limit: 200)
+        let samples = try await queries.latestSamples(identity, now: now)
+        return Self.jsonResponse(SitesJSON.render(site: summary, events: events, samples: samples, now: now))
+    }
+}
