@@ -78,7 +78,11 @@ func testSettings(site: String = "test-site") -> RuntimeSettings {
         }
         var beating = beat()
         #expect(await notifier.wait { $0.filter { $0 == "WATCHDOG=1" }.count >= 3 })
-        #expect(notifier.all.firstIndex(of: "READY=1")! < notifier.all.firstIndex(of: "WATCHDOG=1")!)
+        // #require, not `!`: on a loaded machine a wait can time out, and a crash would take the
+        // whole test process (and every other suite's result) with it.
+        let ready = try #require(notifier.all.firstIndex(of: "READY=1"))
+        let firstKeepAlive = try #require(notifier.all.firstIndex(of: "WATCHDOG=1"))
+        #expect(ready < firstKeepAlive)
 
         // The part wedges: the service says so and withholds keep-alives...
         beating.cancel()
@@ -95,8 +99,8 @@ func testSettings(site: String = "test-site") -> RuntimeSettings {
         defer { beating.cancel() }
         #expect(await notifier.wait { $0.dropFirst(mark).contains("LOG=all parts live again; watchdog resumed") })
         let journal = Array(notifier.all.dropFirst(mark))
-        let stale = journal.firstIndex { $0.hasPrefix("LOG=parts stopped making progress") }!
-        let resumed = journal.firstIndex(of: "LOG=all parts live again; watchdog resumed")!
+        let stale = try #require(journal.firstIndex { $0.hasPrefix("LOG=parts stopped making progress") })
+        let resumed = try #require(journal.firstIndex(of: "LOG=all parts live again; watchdog resumed"))
         #expect(journal[stale..<resumed].filter { $0 == "WATCHDOG=1" } == ["WATCHDOG=1"], "\(journal)")
         #expect(journal[resumed - 1] == "WATCHDOG=1")
     }
