@@ -88,7 +88,7 @@ extension SpoolState {
         if let reason = failingSince {
             let since = workingSinceMilliseconds ?? timestamp
             workingSinceMilliseconds = since
-            if timestamp - since >= Self.recoveryMilliseconds {
+            if timestamp &- since >= Self.recoveryMilliseconds {
                 result.warning = SpoolWarning(
                     isRecovery: true,
                     message: "spool writes in \(configuration.directory) work again after \(reason) "

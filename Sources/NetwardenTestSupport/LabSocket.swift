@@ -13,23 +13,26 @@ public final class LabSocket {
     public init(connectingTo address: String, port: UInt16, type: Int32, timeout: Duration) throws(LabError) {
         var storage = try Self.socketAddress(address, port: port)
         let family = Int32(storage.ss_family)
-        fd = socket(family, type | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Self.failure("socket", address, port) }
+        // A local until connected: once `fd` is set, a throwing init still runs deinit, which
+        // would close the descriptor a second time, possibly someone else's by then.
+        let descriptor = socket(family, type | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw Self.failure("socket", address, port) }
         let seconds = timeout.components.seconds
         let microseconds = timeout.components.attoseconds / 1_000_000_000_000
         var interval = timeval(tv_sec: Int(seconds), tv_usec: Int(microseconds))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
         // On Linux SO_SNDTIMEO also bounds a blocking connect.
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
         let length = socklen_t(family == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size)
         let connected = withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, length) }
         }
         guard connected == 0 else {
             let error = Self.failure("connect", address, port)
-            close(fd)
+            close(descriptor)
             throw error
         }
+        fd = descriptor
     }
 
     deinit { close(fd) }

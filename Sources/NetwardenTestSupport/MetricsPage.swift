@@ -39,6 +39,35 @@ public struct MetricsPage: Sendable {
         }
     }
 
+    /// Scrapes every 200 ms until `condition` holds for a page and returns that page. A refused
+    /// or failed scrape is retried too: the endpoint may still be starting. Throws after
+    /// `timeout` with the last page or error.
+    public static func waitFor(
+        _ what: String,
+        port: UInt16,
+        timeout: Duration = .seconds(15),
+        _ condition: (MetricsPage) -> Bool
+    ) async throws -> MetricsPage {
+        let deadline = ContinuousClock.now + timeout
+        var last = "no scrape yet"
+        while true {
+            do {
+                let page = try await fetch(port: port)
+                if condition(page) { return page }
+                last = page.text
+            } catch {
+                last = "\(error)"
+            }
+            if ContinuousClock.now >= deadline {
+                throw LabError(
+                    code: .clientFailed,
+                    message: "/metrics on port \(port): no \(what) within \(timeout); last:\n\(last)"
+                )
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     /// The value of the first sample of `name` whose labels include every pair in `labels`.
     public func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {

@@ -68,17 +68,14 @@ struct DaemonDiskFullTests {
         let daemon = try DaemonUnderTest(arguments: ["run", "--config", config])
         started(daemon)
         try await daemon.waitForLog(containing: "netwarden ready")
-        var page = try await MetricsPage.fetch(port: metricsPort)
-        let deadline = ContinuousClock.now + .seconds(90)
-        while (page.value("netwarden_spool_dropped_records_total", ["reason": "disk_full"]) ?? 0) == 0 {
-            try #require(ContinuousClock.now < deadline, "the spool never reported a full disk:\n\(page.text)")
-            try await Task.sleep(for: .milliseconds(500))
-            page = try await MetricsPage.fetch(port: metricsPort)
+        _ = try await MetricsPage.waitFor("disk_full drops", port: metricsPort, timeout: .seconds(90)) {
+            ($0.value("netwarden_spool_dropped_records_total", ["reason": "disk_full"]) ?? 0) > 0
         }
         // Full for a while, with some 30 records a second being dropped.
         try await Task.sleep(for: .seconds(5))
         #expect(daemon.process.isRunning)
-        page = try await MetricsPage.fetch(port: metricsPort)
+        // Still serving /metrics.
+        let page = try await MetricsPage.waitFor("a scrape", port: metricsPort) { _ in true }
         let droppedWhileFull = page.value("netwarden_spool_dropped_records_total", ["reason": "disk_full"]) ?? 0
         #expect(droppedWhileFull > 30, "\(droppedWhileFull) records dropped as disk_full")
         let log = daemon.logLines

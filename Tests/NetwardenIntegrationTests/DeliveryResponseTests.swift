@@ -69,19 +69,10 @@ struct DeliveryResponseTests {
 
         // /metrics agrees with what the collector answered (refreshed about once a second).
         let expectedRetries = Double(retried.count)
-        var page = MetricsPage(text: "")
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            page = try await MetricsPage.fetch(port: metricsPort)
-            if page.value("netwarden_output_retries_total", ["output": "trust"]) == expectedRetries
+        _ = try await MetricsPage.waitFor("retry and dead-letter counts", port: metricsPort) { page in
+            page.value("netwarden_output_retries_total", ["output": "trust"]) == expectedRetries
                 && page.value("netwarden_output_dead_letter_batches_total", ["output": "trust"]) == 1
-            {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(page.value("netwarden_output_retries_total", ["output": "trust"]) == expectedRetries)
-        #expect(page.value("netwarden_output_dead_letter_batches_total", ["output": "trust"]) == 1)
         #expect(daemon.logLines.contains { $0.contains("server rejected a batch; kept in the dead-letter file") })
 
         daemon.signal(SIGTERM)

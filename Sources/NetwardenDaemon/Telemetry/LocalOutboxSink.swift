@@ -112,7 +112,7 @@ public final class LocalOutboxSink: TelemetrySink {
             } else if state.failing {
                 let since = state.workingSince ?? newest
                 state.workingSince = since
-                if newest - since >= Self.recoveryMilliseconds {
+                if newest &- since >= Self.recoveryMilliseconds {
                     logger.notice("local outbox writable again", metadata: ["directory": "\(state.directory)"])
                     state.failing = false
                     state.workingSince = nil
