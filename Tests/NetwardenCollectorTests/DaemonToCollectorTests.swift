@@ -58,7 +58,7 @@ struct DaemonToCollectorTests {
         while ContinuousClock.now < deadline {
             let reply = try await collector.request("GET", "/api/v1/sites", extra: basic)
             sites = reply.body
-            let events = try collector.count("SELECT COUNT(*) FROM events WHERE kind = 'probe_failed'")
+            let events = try collector.count("SELECT COUNT(*) FROM events WHERE kind = 'alert_firing'")
             if reply.status == 200 && sites.contains("\"closed-port\"") && events > 0 { break }
             try await Task.sleep(for: .milliseconds(300))
         }
@@ -85,11 +85,11 @@ struct DaemonToCollectorTests {
             ) > 0
         )
         #expect(
-            try collector.count("SELECT COUNT(*) FROM events WHERE kind = 'probe_failed' AND subject = 'closed-port'")
+            try collector.count("SELECT COUNT(*) FROM events WHERE kind = 'alert_firing' AND subject = 'probe_down'")
                 > 0
         )
 
-        // The page: the overview lists the school, and its page shows the probe_failed event.
+        // The page: the overview lists the school, and its page shows the probe_down alert.
         let overview = try await collector.request("GET", "/", extra: basic)
         #expect(overview.status == 200)
         #expect(overview.body.contains("oak-primary") && overview.body.contains("closed-port"))
@@ -99,7 +99,7 @@ struct DaemonToCollectorTests {
             extra: basic
         )
         #expect(page.status == 200)
-        #expect(page.body.contains("probe_failed") && page.body.contains("closed-port"), "\(page.body.prefix(2000))")
+        #expect(page.body.contains("alert_firing") && page.body.contains("probe_down"), "\(page.body.prefix(2000))")
         // ... and the same school as JSON for scripts.
         let detail = try await collector.request(
             "GET",
@@ -109,7 +109,7 @@ struct DaemonToCollectorTests {
         let detailJSON = try #require(try JSONSerialization.jsonObject(with: Data(detail.body.utf8)) as? [String: Any])
         let events = try #require(detailJSON["events"] as? [[String: Any]])
         #expect(
-            events.contains { $0["kind"] as? String == "probe_failed" && $0["subject"] as? String == "closed-port" }
+            events.contains { $0["kind"] as? String == "alert_firing" && $0["subject"] as? String == "probe_down" }
         )
         #expect(
             (detailJSON["latest"] as? [[String: Any]])?.contains { $0["name"] as? String == "netwarden_link_up" }

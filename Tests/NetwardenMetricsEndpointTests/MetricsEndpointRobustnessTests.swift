@@ -102,7 +102,8 @@ import Testing
         // Larger than the loopback socket buffers on both sides, so the write cannot finish.
         let large = [UInt8](repeating: UInt8(ascii: "#"), count: 48 * 1024 * 1024)
         let render: @Sendable () -> [UInt8] = { large }
-        try await withEndpoint(options: testOptions(timeouts: .seconds(2)), render: render) { endpoint, address in
+        // 5 s: the other client reading 48 MiB on a loaded machine must not look stalled.
+        try await withEndpoint(options: testOptions(timeouts: .seconds(5)), render: render) { endpoint, address in
             let stalled = try await TestConnection.connect(address)
             try await stalled.executeThenClose { _, outbound in
                 try await outbound.write(ByteBuffer(string: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"))
@@ -113,19 +114,21 @@ import Testing
                     return try await connection.readResponse()
                 }
                 #expect(other?.body.count == large.count)
-                // writeTimeout is 2 s: the server closes the stalled connection on its own.
+                // writeTimeout is 5 s: the server closes the stalled connection on its own.
                 #expect(await eventually { endpoint.openConnections == 0 })
             }
         }
     }
 
     @Test func slowButSteadyReaderGetsTheWholeResponse() async throws {
-        // writeTimeout (4 s) bounds time without progress, not the whole transfer. Generous
-        // against a loaded machine: a reader task delayed a second or two still makes progress.
+        // writeTimeout (4 s) bounds time without progress, not the whole transfer. The client's
+        // small receive buffer makes its pace the server's pace: with the kernel's autotuned
+        // megabytes the server would see no progress while the reader drained them.
         let large = [UInt8](repeating: UInt8(ascii: "#"), count: 8 * 1024 * 1024)
         let render: @Sendable () -> [UInt8] = { large }
         try await withEndpoint(options: testOptions(timeouts: .seconds(4)), render: render) { _, address in
-            let received = try await TestConnection.with(address) { connection in
+            let received = try await TestConnection.with(address, deadline: .seconds(50), receiveBuffer: 128 * 1024) {
+                connection in
                 try await connection.send(Self.goodRequest)
                 var total = 0
                 let started = ContinuousClock.now
@@ -143,12 +146,12 @@ import Testing
     }
 
     @Test func clientBeyondTheCapIsServedOnceASlotFrees() async throws {
-        var options = testOptions(timeouts: .seconds(1))
+        var options = testOptions(timeouts: .seconds(3))
         options.maxConnections = 2
         try await withEndpoint(options: options) { endpoint, address in
             let idle = [try await TestConnection.connectIdle(address), try await TestConnection.connectIdle(address)]
-            #expect(await eventually { endpoint.openConnections == 2 })
-            // Waits in the backlog until the silent clients reach their request timeout (1 s).
+            #expect(await eventually { endpoint.peakConnections == 2 })
+            // Waits in the backlog until the silent clients reach their request timeout (3 s).
             let response = try await Self.scrape(address)
             #expect(response?.body == sampleExposition)
             #expect(endpoint.peakConnections == 2)

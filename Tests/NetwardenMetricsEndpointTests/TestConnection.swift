@@ -39,9 +39,18 @@ final class TestConnection {
         self.outbound = outbound
     }
 
-    static func connect(_ address: ListenAddress) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(2))
+    /// `receiveBuffer` shrinks the client's kernel receive buffer, so a slow reader's pace
+    /// reaches the server at once instead of after megabytes of autotuned buffer drain.
+    static func connect(
+        _ address: ListenAddress,
+        receiveBuffer: Int? = nil
+    ) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(2))
+        if let receiveBuffer {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer))
+        }
+        return
+            try await bootstrap
             .connect(host: address.host, port: Int(address.port)) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Half-closure lets a test shut its sending side and keep reading.
@@ -65,9 +74,10 @@ final class TestConnection {
     static func with<Result>(
         _ address: ListenAddress,
         deadline: Duration = .seconds(20),
+        receiveBuffer: Int? = nil,
         _ body: (TestConnection) async throws -> Result
     ) async throws -> Result {
-        let channel = try await connect(address)
+        let channel = try await connect(address, receiveBuffer: receiveBuffer)
         let raw = channel.channel
         let guardTask = raw.eventLoop.scheduleTask(in: TimeAmount(deadline)) { raw.close(promise: nil) }
         defer { guardTask.cancel() }
