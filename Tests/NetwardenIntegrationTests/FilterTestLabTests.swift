@@ -38,7 +38,12 @@ struct FilterTestLabTests {
     ]
 
     /// Builds the filtering gateway and returns the config file's path.
-    static func buildFilteringGateway(_ lab: Lab, resolver: String = School.gatewayLANIPv4) async throws -> String {
+    /// `bypassTargets` are `[[filter_tests.bypass_target]]` blocks; without them bypass is off.
+    static func buildFilteringGateway(
+        _ lab: Lab,
+        resolver: String = School.gatewayLANIPv4,
+        bypassTargets: String = ""
+    ) async throws -> String {
         for suffix in [2, 3, 5, 6] {
             try await lab.run(in: School.internet, ["ip", "addr", "add", "10.200.100.\(suffix)/32", "dev", "lo"])
         }
@@ -115,7 +120,7 @@ struct FilterTestLabTests {
             catalogues = []
             block_pages = ["\(fingerprints)"]
             block_page_addresses = ["10.200.100.9"]
-            bypass = false
+            bypass = \(!bypassTargets.isEmpty)
 
             [[filter_tests.safe_search_target]]
             name = "search-enforced"
@@ -130,6 +135,7 @@ struct FilterTestLabTests {
             host = "www.open.lab"
             enforced = ["safe.search.lab"]
 
+            \(bypassTargets)
             """
         for (name, url, expect, marker) in canaries {
             config += "[[filter_tests.canary]]\nname = \"\(name)\"\ncategory = \"lab\"\nurl = \"\(url)\"\n"
