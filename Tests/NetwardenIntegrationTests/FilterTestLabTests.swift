@@ -42,9 +42,10 @@ struct FilterTestLabTests {
     static func buildFilteringGateway(
         _ lab: Lab,
         resolver: String = School.gatewayLANIPv4,
-        bypassTargets: String = ""
+        bypassTargets: String = "",
+        extraSettings: String = ""
     ) async throws -> String {
-        for suffix in [2, 3, 5, 6] {
+        for suffix in [2, 3, 5, 6, 7] {
             try await lab.run(in: School.internet, ["ip", "addr", "add", "10.200.100.\(suffix)/32", "dev", "lo"])
         }
         let service = School.serviceIPv4
@@ -57,6 +58,7 @@ struct FilterTestLabTests {
                     .a("block.filter.lab", service), .a("bp.lab", "10.200.100.9"),
                     .a("tcpreset.lab", "10.200.100.2"), .a("tcpdrop.lab", "10.200.100.3"),
                     .a("tlsreset.lab", "10.200.100.5"), .a("httpreset.lab", "10.200.100.6"),
+                    .a("intercepted.lab", "10.200.100.7"),
                     .domain("sink.lab", address: "0.0.0.0"),
                     // Safe search: enforced by CNAME; rewritten for A but not AAAA; not rewritten.
                     .a("safe.search.lab", "10.200.100.10"), .aaaa("safe.search.lab", "fd00:200:100::10"),
@@ -121,6 +123,7 @@ struct FilterTestLabTests {
             block_pages = ["\(fingerprints)"]
             block_page_addresses = ["10.200.100.9"]
             bypass = \(!bypassTargets.isEmpty)
+            \(extraSettings)
 
             [[filter_tests.safe_search_target]]
             name = "search-enforced"
