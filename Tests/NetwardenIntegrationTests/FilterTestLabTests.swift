@@ -34,7 +34,7 @@ struct FilterTestLabTests {
 
     static let names = [
         "control.lab", "allowed.lab", "leak.lab", "tlsreset.lab", "http403.lab", "http200.lab", "redirect.lab",
-        "httpreset.lab", "block.filter.lab",
+        "httpreset.lab", "block.filter.lab", "policy.lab",
     ]
 
     /// Builds the filtering gateway and returns the config file's path.
@@ -45,7 +45,7 @@ struct FilterTestLabTests {
         bypassTargets: String = "",
         extraSettings: String = ""
     ) async throws -> String {
-        for suffix in [2, 3, 5, 6, 7] {
+        for suffix in [2, 3, 5, 6, 7, 8] {
             try await lab.run(in: School.internet, ["ip", "addr", "add", "10.200.100.\(suffix)/32", "dev", "lo"])
         }
         let service = School.serviceIPv4
@@ -58,7 +58,7 @@ struct FilterTestLabTests {
                     .a("block.filter.lab", service), .a("bp.lab", "10.200.100.9"),
                     .a("tcpreset.lab", "10.200.100.2"), .a("tcpdrop.lab", "10.200.100.3"),
                     .a("tlsreset.lab", "10.200.100.5"), .a("httpreset.lab", "10.200.100.6"),
-                    .a("intercepted.lab", "10.200.100.7"),
+                    .a("intercepted.lab", "10.200.100.7"), .a("policy.lab", "10.200.100.8"),
                     .domain("sink.lab", address: "0.0.0.0"),
                     // Safe search: enforced by CNAME; rewritten for A but not AAAA; not rewritten.
                     .a("safe.search.lab", "10.200.100.10"), .aaaa("safe.search.lab", "fd00:200:100::10"),
@@ -77,6 +77,7 @@ struct FilterTestLabTests {
                     .init("/", body: "control page"),
                     .init("/allowed", body: "<p>real canary allowed-marker</p>"),
                     .init("/leak", body: "<p>real canary leak-marker</p>"),
+                    .init("/policy", body: "<p>casino policy-marker</p>"),
                     .init("/blocked403", status: 403, body: "Forbidden"),
                     .init(
                         "/blockpage",
@@ -85,7 +86,7 @@ struct FilterTestLabTests {
                     ),
                     .redirect("/redir", to: "http://block.filter.lab/denied"),
                 ],
-                listenAddresses: [service, "10.200.100.5", "10.200.100.6"],
+                listenAddresses: [service, "10.200.100.5", "10.200.100.6", "10.200.100.8"],
                 httpsPort: 443,
                 serverNames: names
             )
