@@ -235,6 +235,22 @@ struct FilterTestLabTests {
         }
     }
 
+    @Test func aDeadUplinkMakesEveryCheckInconclusiveEvenWhereTheResolverStillAnswers() async throws {
+        try await Lab.with(.school) { lab in
+            let config = try await Self.buildFilteringGateway(lab)
+            // The school's resolver still answers from its own records, so DNS blocks still show;
+            // without the control they prove nothing.
+            try await lab.run(in: School.gateway, ["ip", "link", "set", School.uplinkInterface(0), "down"])
+            let (status, checks, summary) = try await Self.filterTest(lab, config: config)
+            #expect(status == 3)
+            for (name, check) in checks {
+                #expect(check["status"] as? String == "inconclusive", "\(name): \(check)")
+            }
+            #expect(checks["canary/dns-nxdomain"]?["blocked_by"] as? String == "dns")
+            #expect(summary["pass"] as? Int == 0 && summary["fail"] as? Int == 0)
+        }
+    }
+
     @Test func aBadConfigExitsTwoNamingTheLine() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/bad.toml"
