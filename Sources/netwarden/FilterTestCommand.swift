@@ -24,8 +24,27 @@ struct FilterTestCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of the readable report.")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Verify a compliance log's hash chain instead of testing (exit 0 intact, 1 broken).",
+            valueName: "file"
+        )
+    )
+    var verifyLog: String?
+
     func run() async throws {
         var standardError = StandardError()
+        if let verifyLog {
+            // What an inspector runs on a copy of <state_directory>/compliance/compliance.jsonl.
+            switch ComplianceLog.verify(path: verifyLog) {
+            case .success(let last):
+                print("\(verifyLog): chain intact; last hash \(last)")
+                return
+            case .failure(let broken):
+                print("\(verifyLog): chain BROKEN at \(broken)", to: &standardError)
+                throw ExitCode(1)
+            }
+        }
         let config: NetwardenConfig
         let path = configPath.config ?? ConfigPathOption.defaultPath
         if configPath.config == nil, !FileManager.default.fileExists(atPath: path) {

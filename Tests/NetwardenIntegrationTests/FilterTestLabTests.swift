@@ -251,6 +251,24 @@ struct FilterTestLabTests {
         }
     }
 
+    @Test func verifyLogNamesTheFirstEditedRecord() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/compliance.jsonl"
+        // An empty log is intact (nothing to tamper with); a record without a valid seal is not.
+        // Edited real records are covered by FilterTestServiceTests.
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        let intact = try await Command([DaemonUnderTest.binaryPath, "filter-test", "--verify-log", path]).run(
+            check: false
+        )
+        #expect(intact.termination == .exited(0), "\(intact.standardErrorText)")
+        try "{\"prev\":\"0\",\"status\":\"pass\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let broken = try await Command([DaemonUnderTest.binaryPath, "filter-test", "--verify-log", path]).run(
+            check: false
+        )
+        #expect(broken.termination == .exited(1))
+        #expect(broken.standardErrorText.contains("line 1"))
+    }
+
     @Test func aBadConfigExitsTwoNamingTheLine() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/bad.toml"
