@@ -3,8 +3,9 @@ import NetwardenTestSupport
 import Synchronization
 import Testing
 
-/// Bypass exposure in the lab: an outside resolver (dnsmasq), a DNS-over-TLS port (nginx) and a
-/// QUIC server (a Version Negotiation responder) listen on one internet address and are reachable;
+/// Bypass exposure in the lab: an outside resolver (dnsmasq), a DNS-over-TLS port (nginx), a QUIC
+/// server (a Version Negotiation responder) and OpenVPN and IKE ports (UDP responders) listen on
+/// one internet address and are reachable;
 /// the same services on a second address are dropped by the gateway's nftables. Reachable is a
 /// finding (fail); blocked passes.
 @Suite(
@@ -63,6 +64,15 @@ struct FilterBypassLabTests {
                         }
                     }
                     guard count > 6 else { continue }
+                    if buffer[0] & 0x80 == 0 || count < 1200 {
+                        // Not a QUIC long header: echo it, as a VPN server answers its handshake.
+                        _ = withUnsafePointer(to: &peer) { pointer in
+                            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                                sendto(fd, buffer, count, 0, $0, length)
+                            }
+                        }
+                        continue
+                    }
                     // Version Negotiation (RFC 9000 17.2.1): version 0, the client's connection
                     // ids swapped, one supported version.
                     let dcidLength = Int(buffer[5])
@@ -89,7 +99,10 @@ struct FilterBypassLabTests {
             }
             var targets = ""
             for (suffix, address) in [("open", Self.open), ("blocked", Self.closed)] {
-                for (name, port, probe) in [("dns", 53, "dns"), ("dot", 853, "tcp"), ("quic", 443, "quic")] {
+                for (name, port, probe) in [
+                    ("dns", 53, "dns"), ("dot", 853, "tcp"), ("quic", 443, "quic"), ("openvpn", 1194, "openvpn"),
+                    ("ike", 500, "ike"),
+                ] {
                     targets += "[[filter_tests.bypass_target]]\nname = \"\(name)-\(suffix)\"\n"
                     targets += "address = \"\(address)\"\nport = \(port)\nprobe = \"\(probe)\"\n"
                 }
@@ -114,14 +127,21 @@ struct FilterBypassLabTests {
                     """
             )
             let stop = StopFlag()
-            let responders = [Self.open, Self.closed].map {
-                Self.quicResponder(lab, in: School.internet, address: $0, port: 443, stop: stop)
+            // One responder per UDP service and address; each answers whatever arrives, which is
+            // all the probes need to see (the QUIC one answers as a real server would).
+            var responders: [Task<Void, any Error>] = []
+            for address in [Self.open, Self.closed] {
+                for port: UInt16 in [443, 1194, 500] {
+                    responders.append(
+                        Self.quicResponder(lab, in: School.internet, address: address, port: port, stop: stop)
+                    )
+                }
             }
             defer { stop.set() }
             let (_, checks, _) = try await FilterTestLabTests.filterTest(lab, config: config)
             stop.set()
             for responder in responders { _ = try? await responder.value }
-            for name in ["dns", "dot", "quic"] {
+            for name in ["dns", "dot", "quic", "openvpn", "ike"] {
                 let open = checks["bypass/\(name)-open"]
                 #expect(open?["status"] as? String == "fail", "\(open ?? [:])")
                 #expect(open?["expect"] as? String == "unreachable")

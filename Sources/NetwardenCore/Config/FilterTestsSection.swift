@@ -83,10 +83,12 @@ public struct FilterTestsSection: ConfigSection {
 
     /// One `[[filter_tests.bypass]]`: a way round the filter that must not be reachable.
     public struct Bypass: Sendable, Equatable {
-        /// How reachability is tested: a TCP handshake, a DNS question over UDP, or a QUIC packet
-        /// that any QUIC server answers with Version Negotiation.
+        /// How reachability is tested: a TCP handshake, a DNS question over UDP, a QUIC packet
+        /// that any QUIC server answers with Version Negotiation, an OpenVPN hard reset or an IKEv2
+        /// IKE_SA_INIT over UDP. (WireGuard answers nothing it cannot authenticate, so a WireGuard
+        /// server is invisible to any probe; block UDP 51820 by policy.)
         public enum Probe: String, Sendable, CaseIterable {
-            case tcp, dns, quic
+            case tcp, dns, quic, openvpn, ike
         }
 
         public var name: String
@@ -171,8 +173,11 @@ public struct FilterTestsSection: ConfigSection {
 
     public static let defaults = FilterTestsSection()
 
-    /// Well-known public resolvers and tunnel ports. Bypass targets are outside services by
-    /// nature, so their addresses are the documented anycast ones.
+    /// Well-known public resolvers (plain DNS, DoT, DoQ, DoH and QUIC). Bypass targets are outside
+    /// services by nature, so their addresses are the documented anycast ones. No VPN target is
+    /// shipped: a probe to an address where no VPN server listens is silent whatever the filter
+    /// does, which would read as "blocked". A trust adds a VPN server it controls outside the
+    /// school (`probe = "openvpn"`, `"ike"` or `"tcp"`).
     public static let shippedBypass: [Bypass] = [
         Bypass(name: "cloudflare-dns-udp", address: "1.1.1.1", port: 53, probe: .dns),
         Bypass(name: "google-dns-udp", address: "8.8.8.8", port: 53, probe: .dns),
@@ -184,7 +189,6 @@ public struct FilterTestsSection: ConfigSection {
         Bypass(name: "cloudflare-doh", address: "1.1.1.1", port: 443, probe: .tcp),
         Bypass(name: "google-doh", address: "8.8.8.8", port: 443, probe: .tcp),
         Bypass(name: "cloudflare-quic", address: "1.1.1.1", port: 443, probe: .quic),
-        Bypass(name: "openvpn-tcp", address: "1.1.1.1", port: 1194, probe: .tcp),
     ]
 
     private static let address = ConfigValueType<String>.string.checked { text in

@@ -130,14 +130,21 @@ public struct LiveFilterTestTransport: FilterTestTransport {
             case .timeout?, .refused?, .unreachable?: return .blocked(detail)
             default: return .error(detail)
             }
-        case .quic:
-            let result = QUICVersionProbe(
+        case .quic, .openvpn, .ike:
+            let payload =
+                switch target.probe {
+                case .openvpn: UDPReplyProbe.Payload.openVPNHardReset()
+                case .ike: UDPReplyProbe.Payload.ikeSAInit()
+                default: UDPReplyProbe.Payload.quicVersionNegotiation()
+                }
+            let result = UDPReplyProbe(
+                payload: payload,
                 destination: destination,
                 timeout: timeout,
                 interface: vantage.interface,
                 source: source(vantage)
             ).run()
-            if result.answered { return .reachable("QUIC Version Negotiation received") }
+            if result.answered { return .reachable("\(target.probe.rawValue) server answered over UDP") }
             let detail = result.failureDetail ?? "no answer"
             switch result.failure {
             case .timeout?, .refused?, .unreachable?: return .blocked(detail)
