@@ -368,6 +368,8 @@ let package = Package(
             name: "NetwardenDaemonTests",
             dependencies: [
                 "NetwardenDaemon", "NetwardenCore", "NetwardenTelemetry", "NetwardenPlatform", "NetwardenTestSupport",
+                // FilterTestService runs over a scripted FilterTestTransport.
+                "NetwardenFiltering",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -137,6 +137,7 @@ public struct Daemon: Sendable {
             status: status,
             logger: logger
         )
+        let filterTests = FilterTestService(store: store, hub: hub, logger: logger)
         let notify = NotifyService(notifier: notifier, liveness: liveness, status: status, store: store, logger: logger)
         let reload = ReloadService(triggers: reloadTriggers) { [self] in
             applyReload(store: store, hub: hub, outbox: outbox, status: status)
@@ -164,6 +165,7 @@ public struct Daemon: Sendable {
                 .init(service: alerts),
                 .init(service: sampler),
                 .init(service: probes),
+                .init(service: filterTests),
                 .init(service: wifi),
                 .init(service: capture),
                 .init(service: collect),

@@ -26,6 +26,8 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// Passive capture and how its findings are judged.
     public var capture = CaptureSection.defaults
     public var filter = FilterSection.defaults
+    /// Active filter testing (canaries, safe search, bypass, interception).
+    public var filterTests = FilterTestsSection.defaults
     /// Where /metrics listens; empty when it is off.
     public var metricsListen = MetricsSection.defaults.listen
     public var spool = SpoolSection.defaults

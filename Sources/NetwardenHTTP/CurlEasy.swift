@@ -117,6 +117,24 @@ final class CurlEasy {
         return out
     }
 
+    /// The leaf certificate's "Issuer:" line as OpenSSL prints it (needs CURLOPT_CERTINFO).
+    func certificateIssuer() -> String? {
+        var raw: UnsafeMutableRawPointer?
+        guard CCurl_easy_getinfo_pointer(handle, CURLINFO_CERTINFO, &raw) == CURLE_OK,
+            let info = raw?.assumingMemoryBound(to: curl_certinfo.self).pointee,
+            info.num_of_certs > 0, let lists = info.certinfo
+        else { return nil }
+        var node = lists[0]
+        while let current = node {
+            if let data = current.pointee.data {
+                let line = String(cString: data)
+                if line.hasPrefix("Issuer:") { return String(line.dropFirst("Issuer:".count)) }
+            }
+            node = current.pointee.next
+        }
+        return nil
+    }
+
     private func check(_ code: CURLcode, _ option: CURLoption) throws(CurlError) {
         guard code == CURLE_OK else { throw CurlError(code: code, detail: "setting option \(option.rawValue)") }
     }

@@ -274,6 +274,9 @@ final class TransferCollector {
         return nil
     }
 
+    /// The body bytes kept (at most `maxBodyBytes`).
+    var keptBody: [UInt8] { kept }
+
     func bodyContains(_ needle: String) -> Bool {
         let pattern = Array(needle.utf8)
         guard !pattern.isEmpty else { return true }

@@ -44,6 +44,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var httpsPort: UInt16?
     /// Names for the certificate (and `server_name`); the listen addresses are added as IP SANs.
     public var serverNames: [String]
+    /// Who signs the HTTPS certificate; nil means the lab's CA. Another CA plays an
+    /// HTTPS-intercepting filter.
+    public var certificateAuthority: LabCertificateAuthority?
 
     public init(
         routes: [Route] = [Route("/", body: "netwarden lab\n")],
@@ -159,7 +162,12 @@ extension Lab {
         var certificate: LabCertificateAuthority.Issued?
         var authorityPath: String?
         if configuration.httpsPort != nil {
-            let authority = try await certificateAuthority()
+            let authority: LabCertificateAuthority
+            if let chosen = configuration.certificateAuthority {
+                authority = chosen
+            } else {
+                authority = try await certificateAuthority()
+            }
             certificate = try await authority.issueServerCertificate(
                 dnsNames: configuration.serverNames,
                 ipAddresses: listen,

@@ -15,8 +15,12 @@ public struct LabCertificateAuthority: Sendable {
     }
 
     /// Makes a new CA in `directory` (a lab makes its own with `Lab.certificateAuthority()`;
-    /// tests without a lab call this with a temporary directory).
-    public static func create(in directory: String) async throws -> LabCertificateAuthority {
+    /// tests without a lab call this with a temporary directory). A second CA with a name of its
+    /// own plays a filter that intercepts HTTPS.
+    public static func create(
+        in directory: String,
+        commonName: String = "netwarden lab CA"
+    ) async throws -> LabCertificateAuthority {
         let authority = LabCertificateAuthority(
             certificatePath: directory + "/ca.pem",
             keyPath: directory + "/ca.key",
@@ -26,7 +30,7 @@ public struct LabCertificateAuthority: Sendable {
             [
                 "openssl", "req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", authority.keyPath, "-out", authority.certificatePath, "-days", "2",
-                "-subj", "/CN=netwarden lab CA",
+                "-subj", "/CN=\(commonName)",
                 "-addext", "basicConstraints=critical,CA:TRUE",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign",
             ],

@@ -23,6 +23,7 @@ struct NetwardenCommand: AsyncParsableCommand {
             CheckConfigCommand.self,
             ProbeCommand.self,
             AnalyzeCommand.self,
+            FilterTestCommand.self,
             StatusCommand.self,
             SpoolCommand.self,
             VersionCommand.self,

@@ -233,7 +233,7 @@ import Testing
         )
         #expect(
             errors(minimal + "[wifi]\n") == [
-                "netwarden.toml:4: wifi: unknown section [wifi]; expected one of: [identity], [interfaces], [daemon], [link], [probes], [capture], [filter], [metrics], [spool], [outputs], [alerts]"
+                "netwarden.toml:4: wifi: unknown section [wifi]; expected one of: [identity], [interfaces], [daemon], [link], [probes], [capture], [filter], [filter_tests], [metrics], [spool], [outputs], [alerts]"
             ]
         )
         #expect(

@@ -53,3 +53,39 @@ struct ConfigMachineCheckTests {
         #expect(try Self.findings(existing: ["lan0", "nope0", "wwan9"]).isEmpty)
     }
 }
+
+/// `[filter_tests]` files and vantage interfaces are checked against the machine once the tests are on.
+struct FilterTestsMachineCheckTests {
+    @Test func unreadableFilesAreErrorsAndMissingVantageInterfacesWarnings() throws {
+        let text = """
+            [identity]
+            trust = "t"
+            site = "s"
+
+            [filter_tests]
+            enabled = true
+            catalogues = ["/nonexistent/canaries.txt"]
+            block_pages = []
+
+            [[filter_tests.vantage]]
+            name = "students"
+            interface = "vlan20"
+            """
+        let bytes = Array(text.utf8)
+        let config = try NetwardenConfig.parse(bytes: bytes, fileName: "n.toml").get()
+        let findings = ConfigMachineCheck.check(
+            config,
+            document: TOMLParser.parse(bytes).root,
+            file: "n.toml",
+            machine: ConfigMachine(
+                interfaceExists: { _ in false },
+                unreadableFile: { $0.hasPrefix("/nonexistent/") ? "\($0): no such file" : nil }
+            )
+        )
+        let lines = findings.map(\.description)
+        #expect(lines.contains { $0.hasPrefix("n.toml:7: filter_tests.catalogues: ") && !$0.contains("warning") })
+        #expect(
+            lines.contains { $0.hasPrefix("n.toml:12: filter_tests.vantage.interface: warning: no interface `vlan20`") }
+        )
+    }
+}

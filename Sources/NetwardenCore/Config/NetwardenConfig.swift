@@ -8,6 +8,7 @@ public struct NetwardenConfig: Sendable, Equatable {
     public var probes = ProbesSection.defaults
     public var capture = CaptureSection.defaults
     public var filter = FilterSection.defaults
+    public var filterTests = FilterTestsSection.defaults
     public var metrics = MetricsSection.defaults
     public var spool = SpoolSection.defaults
     public var outputs = OutputsSection.defaults
@@ -24,6 +25,7 @@ public struct NetwardenConfig: Sendable, Equatable {
             SectionBinding(\.probes),
             SectionBinding(\.capture),
             SectionBinding(\.filter),
+            SectionBinding(\.filterTests),
             SectionBinding(\.metrics),
             SectionBinding(\.spool),
             SectionBinding(\.outputs),

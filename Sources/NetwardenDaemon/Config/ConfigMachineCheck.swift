@@ -121,6 +121,32 @@ public enum ConfigMachineCheck {
             }
         }
 
+        // Filter tests: only when on, since the shipped catalogue is absent until installed.
+        let tests = config.filterTests
+        if tests.enabled {
+            let section: [TOMLPathStep] = [.key("filter_tests")]
+            for (key, path) in [("ca_file", tests.caFile), ("filter_ca_file", tests.filterCAFile)] {
+                if let path { checkFile(path, section + [.key(key)]) }
+            }
+            for (key, paths) in [("catalogues", tests.catalogues), ("block_pages", tests.blockPages)] {
+                for (index, path) in paths.enumerated() { checkFile(path, section + [.key(key), .index(index)]) }
+            }
+            for (index, vantage) in tests.vantages.enumerated() {
+                guard let name = vantage.interface, !interfaceExists(name) else { continue }
+                findings.append(
+                    ConfigMachineFinding(
+                        .warning,
+                        file: file,
+                        line: line(section + [.key("vantage"), .index(index), .key("interface")]),
+                        key: "filter_tests.vantage.interface",
+                        message:
+                            "no interface `\(name)` on this machine now; checks from vantage `\(vantage.name)` are "
+                            + "inconclusive until it appears"
+                    )
+                )
+            }
+        }
+
         var blockIndex: [ProbeSpec.Kind: Int] = [:]
         for probe in config.probes.probes {
             let index = blockIndex[probe.kind, default: 0]

@@ -88,6 +88,7 @@ public enum SettingsResolver {
         settings.probes = config.probes.probes
         settings.capture = config.capture
         settings.filter = config.filter
+        settings.filterTests = config.filterTests
         settings.metricsListen = config.metrics.listen
         settings.spool = config.spool
         settings.outputs = config.outputs.outputs

@@ -1,7 +1,7 @@
 extension MetricFamily {
     /// Every family the daemon can publish, in the order /metrics lists them.
     public static let all: [MetricFamily] =
-        daemonFamilies + linkFamilies + probeFamilies + wifiFamilies + captureFamilies
+        daemonFamilies + linkFamilies + probeFamilies + wifiFamilies + captureFamilies + filterTestFamilies
 
     private static let byName: [String: MetricFamily] = Dictionary(
         all.map { ($0.name, $0) },
