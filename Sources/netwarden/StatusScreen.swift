@@ -49,8 +49,22 @@ struct StatusReportView: Decodable {
         var last_error: String?
     }
 
+    struct FilterTests: Decodable {
+        struct Check: Decodable {
+            var check: String
+            var status: String
+        }
+
+        var last_run: Int64
+        var pass: Int
+        var fail: Int
+        var inconclusive: Int
+        var not_passing: [Check]
+    }
+
     var daemon: Daemon
     var probes: [Probe]
+    var filter_tests: FilterTests?
     var alerts: [Alert]
     var capture: [Capture]
     var delivery: [Output]
@@ -95,7 +109,14 @@ enum StatusScreen {
             )
         }
         lines.append("")
-        lines.append("Filter tests: none configured")
+        if let tests = report.filter_tests {
+            lines.append(
+                "Filter tests (last run \(ago(now, tests.last_run))): \(tests.pass) pass, \(tests.fail) fail, \(tests.inconclusive) inconclusive"
+            )
+            for check in tests.not_passing { lines.append("  \(check.status.uppercased()) \(check.check)") }
+        } else {
+            lines.append("Filter tests: not run (see [filter_tests])")
+        }
         lines.append(report.delivery.isEmpty ? "Delivery: no outputs (nothing leaves this gateway)" : "Delivery:")
         for output in report.delivery {
             var line =

@@ -40,6 +40,7 @@ struct DaemonFilterTestLabTests {
             [daemon]
             state_directory = "\(state)"
             status_interval_seconds = 1
+            status_socket = "\(state)/status.sock"
 
             [link]
             interval_seconds = 1
@@ -71,6 +72,23 @@ struct DaemonFilterTestLabTests {
                 check: false
             )
             #expect(verified.termination == .exited(0), "\(verified.standardErrorText)")
+
+            // `netwarden status` summarises the last run for the technician.
+            let status = try await Command(
+                [DaemonUnderTest.binaryPath, "status", "--socket", state + "/status.sock", "--json"]
+            ).run(check: false)
+            let report = try #require(
+                JSONSerialization.jsonObject(with: Data(status.standardOutput)) as? [String: Any],
+                "\(status.standardErrorText)"
+            )
+            let tests = try #require(report["filter_tests"] as? [String: Any], "\(report)")
+            #expect(tests["pass"] as? Int == 2 && tests["fail"] as? Int == 0, "\(tests)")
+            let screen = try await Command([DaemonUnderTest.binaryPath, "status", "--socket", state + "/status.sock"])
+                .run(check: false)
+            #expect(
+                screen.standardOutputText.contains("2 pass, 0 fail, 0 inconclusive"),
+                "\(screen.standardOutputText)"
+            )
 
             daemon.signal(SIGTERM)
             let exit = try await daemon.waitForExit(timeout: .seconds(10))

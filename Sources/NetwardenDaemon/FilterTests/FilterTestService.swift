@@ -36,7 +36,7 @@ public struct FilterTestService: Service {
         self.spread = spread ?? { interval, checks in min(interval / 2 / max(checks, 1), .seconds(60)) }
     }
 
-    static let scope = "filter_tests"
+    public static let scope = "filter_tests"
 
     public func run() async throws {
         var previous: [String: FilterCheckResult.Status] = [:]

@@ -97,9 +97,36 @@ enum StatusReport {
         }
         writer.endArray()
 
-        // Active filter tests land with their own issue; the key is here so scripts can rely on it.
+        // The last run of the active filter tests: how many checks passed, failed or were
+        // inconclusive, and which did not pass; null when [filter_tests] has not run.
         writer.key("filter_tests")
-        writer.null()
+        let filterTests = hub.scopes(prefix: FilterTestService.scope).first
+        if let (_, time, observations) = filterTests {
+            var counts: [String: Int] = [:]
+            var notPassing: [(String, String)] = []
+            for observation in observations where observation.family == .filterTestStatus && observation.value == 1 {
+                let status = observation.labels.first { $0.name == "status" }?.value ?? "?"
+                counts[status, default: 0] += 1
+                if status != "pass" {
+                    notPassing.append((observation.labels.first { $0.name == "check" }?.value ?? "?", status))
+                }
+            }
+            writer.beginObject()
+            writer.field("last_run", Int(time))
+            for status in ["pass", "fail", "inconclusive"] { writer.field(status, counts[status, default: 0]) }
+            writer.key("not_passing")
+            writer.beginArray()
+            for (check, status) in notPassing {
+                writer.beginObject()
+                writer.field("check", check)
+                writer.field("status", status)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+        } else {
+            writer.null()
+        }
 
         writer.key("delivery")
         writer.beginArray()
