@@ -22,6 +22,7 @@ import Testing
         expect: FilterTestsSection.Expectation = .blocked,
         url: String = "https://canary.test/",
         marker: String? = "real canary",
+        category: String = "gambling",
         blockPageAddresses: [String] = []
     ) -> FilterCheckResult {
         let suite = FilterTestSuite(
@@ -33,7 +34,7 @@ import Testing
         )
         let canary = FilterTestsSection.Canary(
             name: "c",
-            category: "gambling",
+            category: category,
             url: url,
             expect: expect,
             marker: marker
@@ -179,6 +180,16 @@ import Testing
         #expect(leak.status == .fail && leak.blockedBy == nil && !leak.overBlocking)
         let allowed = run(transport, expect: .allowed)
         #expect(allowed.status == .pass)
+    }
+
+    @Test func aReachableDoHEndpointIsABypassFindingAndABlockedOneAPass() {
+        let reachable = run(Self.withCanaryPage(Self.realPage), category: FilterTestSuite.dohCategory)
+        #expect(reachable.kind == .bypass && reachable.status == .fail)
+        var blocked = ScriptedFilterTransport.online
+        blocked.dns["canary.test"] = DNSLookup(rcode: "NXDOMAIN")
+        let refused = run(blocked, category: FilterTestSuite.dohCategory)
+        #expect(refused.kind == .bypass && refused.status == .pass && refused.blockedBy == .dns)
+        #expect(run(blocked).kind == .canary)
     }
 
     @Test func aBlockedMustAllowSiteIsOverBlocking() {
