@@ -188,6 +188,22 @@ public struct AlertEngine: Sendable {
     /// alerts whose quiet period has run out.
     public mutating func tick(now: Int64) -> [AlertTransition] {
         var transitions: [AlertTransition] = []
+        // A threshold series that stopped being published (a probe removed by a reload, an
+        // interface that went away, a label value that changed) can never get the good results
+        // that resolve it: after a few of its intervals (at least five minutes) it is resolved
+        // as gone and forgotten, so no alert stays open forever and the map does not grow.
+        for (key, state) in series {
+            guard case .threshold = state.rule.condition else { continue }
+            let rule = state.rule
+            let interval = state.interval ?? 60_000
+            let limit = max(interval * Int64(max(rule.forIntervals, rule.clearIntervals, 3)), Self.staleAfterMinimum)
+            guard now - state.lastSeen > limit else { continue }
+            if var alert = state.firing {
+                alert.evidence = "\(rule.metric) no longer reported for \((now - state.lastSeen) / 1000) s"
+                transitions.append(.init(kind: .resolved, alert: alert, atMilliseconds: now))
+            }
+            series.removeValue(forKey: key)
+        }
         for rule in rules {
             guard case .absent(let intervals) = rule.condition else { continue }
             for (key, var state) in series where Self.ruleName(of: key) == rule.name && state.firing == nil {
@@ -225,6 +241,9 @@ public struct AlertEngine: Sendable {
     }
 
     // MARK: helpers
+
+    /// The shortest silence after which a threshold series counts as gone.
+    static let staleAfterMinimum: Int64 = 300_000
 
     /// `rule|name=value,...` with the series' labels sorted: stable whatever order they came in.
     static func key(rule: String, labels: [Label]) -> String {

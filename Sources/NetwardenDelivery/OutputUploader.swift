@@ -54,8 +54,11 @@ public actor OutputUploader {
     public private(set) var statistics = OutputStatistics()
     /// The last record delivered (or skipped as not for this output) this run.
     private var delivered: UInt64?
-    /// Shrunk by 413s, restored after a success.
+    /// Shrunk by 413s; grows back (doubling) only after `regrowAfter` successes in a row, so a
+    /// server whose limit is below the configured batch is not sent a too-large body each time.
     private var recordLimit: Int
+    private var successesSinceShrink = 0
+    static let regrowAfter = 10
 
     public init(
         configuration: Configuration,
@@ -150,7 +153,13 @@ public actor OutputUploader {
                 }
                 statistics.consecutiveFailures = 0
                 statistics.lastError = nil
-                recordLimit = configuration.maxRecordsPerRequest
+                if recordLimit < configuration.maxRecordsPerRequest {
+                    successesSinceShrink += 1
+                    if successesSinceShrink >= Self.regrowAfter {
+                        recordLimit = min(configuration.maxRecordsPerRequest, recordLimit * 2)
+                        successesSinceShrink = 0
+                    }
+                }
                 acknowledge(through: last)
                 return
             case .retry(let retryAfter, let slow):
@@ -167,6 +176,7 @@ public actor OutputUploader {
                 if batch.count > 1 {
                     // Resend the same records in halves: the first half now, the rest next step.
                     recordLimit = max(1, batch.count / 2)
+                    successesSinceShrink = 0
                     logger.info(
                         "server said the batch is too large; halving it",
                         metadata: ["records": "\(batch.count)"]

@@ -188,3 +188,18 @@ extension Array {
         #expect(steps == ["", "", "", "firing", "", "resolved"])
     }
 }
+
+@Suite struct AlertStaleSeriesTests {
+    @Test func aFiringSeriesThatStopsBeingPublishedIsResolvedAsGone() {
+        var engine = AlertEngine(rules: [AlertEngineTests.probeDown])
+        for step in 0..<3 { _ = engine.observe(AlertEngineTests.group(0, at: Int64(step) * 30)) }
+        #expect(engine.open.map(\.state) == [.firing])
+        // Last sample at 60 s; 3 intervals of 30 s is under the five-minute floor.
+        #expect(engine.tick(now: 300_000).isEmpty)
+        let gone = engine.tick(now: 361_000)
+        #expect(gone.map(\.kind) == [.resolved])
+        #expect(gone.first?.alert.evidence.contains("no longer reported") == true)
+        #expect(engine.open.isEmpty)
+        #expect(engine.tick(now: 999_000).isEmpty)
+    }
+}

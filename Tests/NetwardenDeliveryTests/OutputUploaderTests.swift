@@ -92,12 +92,26 @@ import Testing
         let transport = ScriptedTransport([tooLarge, tooLarge, Self.ok])
         let uploader = Fixtures.uploader(queue: queue, transport: transport)
         await Self.drain(uploader)
+        // The size that fitted stays: the server is not sent a too-large body again at once.
         #expect(
             Self.ids(transport) == [
-                ["r-1", "r-2", "r-3", "r-4"], ["r-1", "r-2"], ["r-1"], ["r-2", "r-3", "r-4"],
+                ["r-1", "r-2", "r-3", "r-4"], ["r-1", "r-2"], ["r-1"], ["r-2"], ["r-3"], ["r-4"],
             ]
         )
         #expect(queue.acknowledgedSequence(consumer: "trust") == 4)
+    }
+
+    @Test func theBatchGrowsBackAfterARunOfSuccesses() async {
+        let queue = MemoryQueue()
+        for value in 0..<40 { queue.append(Fixtures.samples(Double(value))) }
+        let tooLarge = DeliveryResponse.answered(status: 413, retryAfter: nil, message: "too large")
+        let transport = ScriptedTransport([tooLarge, Self.ok])
+        let uploader = Fixtures.uploader(queue: queue, transport: transport, maxRecords: 4)
+        await Self.drain(uploader)
+        let sizes = Self.ids(transport).map(\.count)
+        // 4 is refused, 2 fits ten times, then 4 again.
+        #expect(Array(sizes.prefix(12)) == [4] + Array(repeating: 2, count: 10) + [4])
+        #expect(queue.acknowledgedSequence(consumer: "trust") == 40)
     }
 
     @Test func aSingleRecordTooLargeIsDeadLettered() async {

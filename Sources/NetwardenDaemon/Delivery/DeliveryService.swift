@@ -86,13 +86,17 @@ public struct DeliveryService: Service {
 
     private func openSpool(_ settings: RuntimeSettings) throws(SpoolError) -> Spool {
         let directory = Self.spoolDirectory(stateDirectory: settings.stateDirectory)
-        if let current = sink.current, current.configuration.directory == directory,
-            current.configuration.maxAge == settings.spool.maxAge,
-            current.configuration.maxBytes == Int64(settings.spool.maxBytes)
-        {
-            return current
+        let previous = sink.current
+        if let previous, previous.configuration.directory == directory {
+            // Reopening would detach the sink for the seconds a large spool takes to scan, and
+            // everything published meanwhile would be lost: new caps wait for the next start.
+            if previous.configuration.maxAge != settings.spool.maxAge
+                || previous.configuration.maxBytes != Int64(settings.spool.maxBytes)
+            {
+                logger.notice("the new [spool] limits apply from the next start; the running spool keeps its limits")
+            }
+            return previous
         }
-        close()
         let configuration = SpoolConfiguration(
             directory: directory,
             maxBytes: Int64(settings.spool.maxBytes),
@@ -117,7 +121,11 @@ public struct DeliveryService: Service {
                 ]
             )
         }
+        // The new spool takes over before the old one closes, so no publish finds no spool; a
+        // spool that fails to open above leaves the old one delivering.
         sink.attach(spool)
+        previous?.close()
+        board.reset()
         return spool
     }
 

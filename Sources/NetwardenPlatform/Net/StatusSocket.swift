@@ -9,7 +9,16 @@ import Synchronization
 /// is cut off by a send timeout, so it cannot hold the accept loop.
 public final class StatusSocketServer: Sendable {
     public let path: String
-    private let descriptor: Mutex<Int32>
+
+    private struct State {
+        var descriptor: Int32
+        /// Once serving, the accept thread owns the descriptor and closes it on its way out, so
+        /// its number is never reused while the thread could still accept on it.
+        var serving = false
+        var closed = false
+    }
+
+    private let state: Mutex<State>
 
     /// Binds and listens on `path`, replacing a stale socket left by a killed daemon (only a
     /// socket: any other file there is an error, never deleted).
@@ -32,18 +41,29 @@ public final class StatusSocketServer: Sendable {
             Glibc.close(fd)
             throw error
         }
-        descriptor = Mutex(fd)
+        state = Mutex(State(descriptor: fd))
     }
 
     /// Answers connections on a thread of its own until `close()`.
     public func serve(_ respond: @escaping @Sendable () -> [UInt8]) {
-        let fd = descriptor.withLock { $0 }
-        _ = DetachedThread.start {
+        let fd: Int32? = state.withLock { state in
+            guard !state.closed, !state.serving else { return nil }
+            state.serving = true
+            return state.descriptor
+        }
+        guard let fd else { return }
+        // The thread keeps the server alive until it has closed the descriptor.
+        let started = DetachedThread.start { [self] in
             while true {
                 let client = accept(fd, nil, nil)
                 if client < 0 {
-                    if errno == EINTR || errno == ECONNABORTED { continue }
-                    return  // closed
+                    let code = errno
+                    if self.state.withLock({ $0.closed }) { break }
+                    if code == EINTR || code == ECONNABORTED { continue }
+                    // Out of descriptors or memory for a moment: wait and go on rather than
+                    // leaving `netwarden status` dead until a restart.
+                    usleep(100_000)
+                    continue
                 }
                 _ = fcntl(client, F_SETFD, FD_CLOEXEC)
                 var timeout = timeval(tv_sec: 2, tv_usec: 0)
@@ -60,17 +80,29 @@ public final class StatusSocketServer: Sendable {
                 }
                 Glibc.close(client)
             }
+            Glibc.close(fd)
+        }
+        if !started {
+            state.withLock { $0.serving = false }
         }
     }
 
     /// Stops answering and removes the socket file.
     public func close() {
-        descriptor.withLock { fd in
-            guard fd >= 0 else { return }
+        let (fd, ownedByThread) = state.withLock { state -> (Int32, Bool) in
+            guard !state.closed else { return (-1, true) }
+            state.closed = true
+            return (state.descriptor, state.serving)
+        }
+        guard fd >= 0 else { return }
+        // The file goes now, synchronously (a late unlink from the thread could remove a new
+        // server's socket at the same path).
+        unlink(path)
+        if ownedByThread {
+            // Wakes the blocked accept; the thread closes the descriptor on its way out.
             shutdown(fd, Int32(SHUT_RDWR))
+        } else {
             Glibc.close(fd)
-            unlink(path)
-            fd = -1
         }
     }
 
