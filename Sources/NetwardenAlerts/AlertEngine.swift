@@ -20,8 +20,10 @@ public struct AlertEngine: Sendable {
         var pendingSince: Int64?
         var lastSeen: Int64 = 0
         var seen = false
-        /// The series' cadence (the last gap between two samples), for absence.
-        var interval: Int64?
+        /// The series' cadence, for absence: the longest of its last few gaps, so one early
+        /// publish (a probe restarted by a reload) cannot shrink it into a false alarm.
+        var interval: Int64? { recentGaps.max() }
+        var recentGaps: [Int64] = []
         var lastValue = Double.nan
     }
 
@@ -99,7 +101,10 @@ public struct AlertEngine: Sendable {
         let key = Self.key(rule: rule.name, labels: observation.labels)
         var state = series[key] ?? SeriesState(rule: rule, labels: labels)
         let previous = state.seen ? (value: state.lastValue, time: state.lastSeen) : nil
-        if state.seen && time > state.lastSeen { state.interval = time - state.lastSeen }
+        if state.seen && time > state.lastSeen {
+            state.recentGaps.append(time - state.lastSeen)
+            if state.recentGaps.count > 4 { state.recentGaps.removeFirst() }
+        }
         state.lastSeen = state.seen ? max(state.lastSeen, time) : time
         state.seen = true
         state.lastValue = observation.value
@@ -114,9 +119,12 @@ public struct AlertEngine: Sendable {
         }
 
         if case .absent = rule.condition {
-            // A sample arrived: an absence alert on this series is over.
+            // A sample arrived: an absence alert on this series is over (never "before" it
+            // fired, even when the sample carries an older time).
             if let alert = state.firing {
-                transitions.append(.init(kind: .resolved, alert: alert, atMilliseconds: time))
+                transitions.append(
+                    .init(kind: .resolved, alert: alert, atMilliseconds: max(time, alert.sinceMilliseconds))
+                )
                 state.firing = nil
             }
             return

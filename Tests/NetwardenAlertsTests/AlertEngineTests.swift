@@ -203,3 +203,14 @@ extension Array {
         #expect(engine.tick(now: 999_000).isEmpty)
     }
 }
+
+@Suite struct AlertAbsenceCadenceTests {
+    @Test func oneEarlyPublishDoesNotShrinkTheCadenceIntoAFalseAlarm() {
+        let absent = AlertRule(name: "probe_silent", metric: "probe_success", condition: .absent(intervals: 3))
+        var engine = AlertEngine(rules: [absent])
+        for seconds: Int64 in [0, 30, 60, 65] { _ = engine.observe(AlertEngineTests.group(1, at: seconds)) }
+        // The last gap was 5 s, but the series' cadence is 30 s: 35 s of silence is not absence.
+        #expect(engine.tick(now: 100_000).isEmpty)
+        #expect(engine.tick(now: 156_000).map(\.kind) == [.firing])
+    }
+}

@@ -14,6 +14,8 @@ import Synchronization
 /// unchanged rules keep their state.
 public final class AlertService: Service, TelemetrySink {
     private let engine: Mutex<AlertEngine>
+    /// The rules the engine was built with, so a reload between `init` and `run` is noticed.
+    private let initialRules: [AlertRuleSettings]
     private let hub: TelemetryHub
     private let store: SettingsStore
     private let logger: Logger
@@ -24,7 +26,8 @@ public final class AlertService: Service, TelemetrySink {
         var logger = logger
         logger[metadataKey: "component"] = "alerts"
         self.logger = logger
-        engine = Mutex(AlertEngine(rules: store.current.alerts.effectiveRules.map(AlertRule.init)))
+        initialRules = store.current.alerts.effectiveRules
+        engine = Mutex(AlertEngine(rules: initialRules.map(AlertRule.init)))
         hub.add(sink: self)
     }
 
@@ -44,7 +47,7 @@ public final class AlertService: Service, TelemetrySink {
     }
 
     public func run() async throws {
-        var rules = store.current.alerts.effectiveRules
+        var rules = initialRules
         logger.info("alert rules loaded", metadata: ["rules": "\(rules.map(\.name).joined(separator: ","))"])
         while !ShutdownAware.shouldStop {
             await ShutdownAware.sleep(for: .seconds(1))

@@ -42,6 +42,10 @@ public final class LineLogFile {
             }
         }
         if descriptor < 0 { try openFile() }
+        // The size now, not as cached: someone may have truncated the file in place
+        // (logrotate's copytruncate), and a rollback to a stale size would pad it with NULs.
+        var info = stat()
+        if fstat(descriptor, &info) == 0 { size = Int64(info.st_size) }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { raw in
