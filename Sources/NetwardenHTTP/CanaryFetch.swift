@@ -152,23 +152,7 @@ public struct CanaryFetch: Sendable {
             if let interface { try easy.set(CURLOPT_INTERFACE, "if!" + interface) }
             if let sourceAddress { try easy.set(CURLOPT_INTERFACE, "host!" + sourceAddress) }
             if let caFile { try easy.set(CURLOPT_CAINFO, caFile) }
-            let context = Unmanaged.passUnretained(collector).toOpaque()
-            try easy.set(CURLOPT_WRITEDATA, pointer: context)
-            try easy.setWriteFunction { data, size, count, user in
-                let bytes = size * count
-                guard let user, let data else { return bytes }
-                Unmanaged<TransferCollector>.fromOpaque(user).takeUnretainedValue()
-                    .body(UnsafeRawBufferPointer(start: data, count: bytes))
-                return bytes
-            }
-            try easy.set(CURLOPT_DEBUGDATA, pointer: context)
-            try easy.setDebugFunction { _, type, data, size, user in
-                guard type == CURLINFO_TEXT, let user, let data else { return 0 }
-                Unmanaged<TransferCollector>.fromOpaque(user).takeUnretainedValue()
-                    .debugText(UnsafeRawBufferPointer(start: data, count: size))
-                return 0
-            }
-            try easy.set(CURLOPT_VERBOSE, true)
+            try collector.install(on: easy)
         } catch {
             attempt.detail = error.description
             return attempt

@@ -165,25 +165,7 @@ public struct HTTPProbe: Sendable {
             try easy.set(CURLOPT_CUSTOMREQUEST, method)
         }
 
-        let context = Unmanaged.passUnretained(collector).toOpaque()
-        try easy.set(CURLOPT_WRITEDATA, pointer: context)
-        try easy.setWriteFunction { data, size, count, user in
-            let bytes = size * count
-            guard let user, let data else { return bytes }
-            Unmanaged<TransferCollector>.fromOpaque(user).takeUnretainedValue()
-                .body(UnsafeRawBufferPointer(start: data, count: bytes))
-            return bytes
-        }
-        // The debug stream is the one place curl names the negotiated TLS version for every
-        // backend ("SSL connection using TLSv1.3 / ..."); VERBOSE only feeds this callback.
-        try easy.set(CURLOPT_DEBUGDATA, pointer: context)
-        try easy.setDebugFunction { _, type, data, size, user in
-            guard type == CURLINFO_TEXT, let user, let data else { return 0 }
-            Unmanaged<TransferCollector>.fromOpaque(user).takeUnretainedValue()
-                .debugText(UnsafeRawBufferPointer(start: data, count: size))
-            return 0
-        }
-        try easy.set(CURLOPT_VERBOSE, true)
+        try collector.install(on: easy)
     }
 
     static func reason(for code: CURLcode, osErrno: Int) -> ProbeFailureReason {
@@ -235,6 +217,29 @@ final class TransferCollector {
     private var lastInfo: String?
 
     init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+
+    /// Points `easy`'s body and debug callbacks at this collector; it must outlive the transfer.
+    func install(on easy: CurlEasy) throws(CurlError) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try easy.set(CURLOPT_WRITEDATA, pointer: context)
+        try easy.setWriteFunction { data, size, count, user in
+            let bytes = size * count
+            guard let user, let data else { return bytes }
+            Unmanaged<TransferCollector>.fromOpaque(user).takeUnretainedValue()
+                .body(UnsafeRawBufferPointer(start: data, count: bytes))
+            return bytes
+        }
+        // The debug stream is the one place curl names the negotiated TLS version for every
+        // backend ("SSL connection using TLSv1.3 / ..."); VERBOSE only feeds this callback.
+        try easy.set(CURLOPT_DEBUGDATA, pointer: context)
+        try easy.setDebugFunction { _, type, data, size, user in
+            guard type == CURLINFO_TEXT, let user, let data else { return 0 }
+            Unmanaged<TransferCollector>.fromOpaque(user).takeUnretainedValue()
+                .debugText(UnsafeRawBufferPointer(start: data, count: size))
+            return 0
+        }
+        try easy.set(CURLOPT_VERBOSE, true)
+    }
 
     func body(_ bytes: UnsafeRawBufferPointer) {
         bytesSeen += Int64(bytes.count)

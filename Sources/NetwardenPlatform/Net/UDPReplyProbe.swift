@@ -66,24 +66,19 @@ public struct UDPReplyProbe: Sendable {
     }
 
     public func run() -> Result {
-        let domain = destination.family == .v4 ? AF_INET : AF_INET6
-        let fd = socket(
-            domain,
-            Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
-            0
-        )
-        guard fd >= 0 else { return failed(SystemError("socket", context: "opening UDP socket")) }
+        let fd: Int32
+        do throws(SystemError) {
+            fd = try ProbeSocket.open(
+                type: SOCK_DGRAM,
+                protocolName: "UDP",
+                destination: destination,
+                interface: interface,
+                source: source
+            )
+        } catch {
+            return failed(error)
+        }
         defer { close(fd) }
-        if let interface {
-            do throws(SystemError) {
-                try InterfaceBinding.bind(fd, to: interface)
-            } catch {
-                return failed(error)
-            }
-        }
-        if let source, source.withSockAddr({ bind(fd, $0, $1) }) != 0 {
-            return failed(SystemError("bind", context: "binding to \(source)"))
-        }
         // Connected, so an ICMP port unreachable comes back as ECONNREFUSED on the next receive.
         if destination.withSockAddr({ connect(fd, $0, $1) }) != 0 {
             return failed(SystemError("connect", context: "connecting to \(destination):\(destination.port)"))

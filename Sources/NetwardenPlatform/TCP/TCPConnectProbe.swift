@@ -32,28 +32,19 @@ public struct TCPConnectProbe: Sendable {
     }
 
     public func run() -> Result {
-        let domain = destination.family == .v4 ? AF_INET : AF_INET6
-        let fd = socket(
-            domain,
-            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
-            0
-        )
-        guard fd >= 0 else { return failed(SystemError("socket", context: "opening TCP socket")) }
+        let fd: Int32
+        do throws(SystemError) {
+            fd = try ProbeSocket.open(
+                type: SOCK_STREAM,
+                protocolName: "TCP",
+                destination: destination,
+                interface: interface,
+                source: source
+            )
+        } catch {
+            return failed(error)
+        }
         defer { close(fd) }
-        if let interface {
-            do throws(SystemError) {
-                try InterfaceBinding.bind(fd, to: interface)
-            } catch {
-                return failed(error)
-            }
-        }
-        if let source {
-            var address = source
-            address.port = 0
-            if address.withSockAddr({ bind(fd, $0, $1) }) != 0 {
-                return failed(SystemError("bind", context: "binding to \(source)"))
-            }
-        }
         let start = MonotonicClock.nanoseconds()
         let status = destination.withSockAddr { connect(fd, $0, $1) }
         if status != 0 && errno != EINPROGRESS {
