@@ -58,22 +58,7 @@ public struct LabCertificateAuthority: Sendable {
             extendedKeyUsage=serverAuth
 
             """
-        try extensions.write(toFile: base + ".ext", atomically: true, encoding: .utf8)
-        try await Command(
-            [
-                "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=\(dnsNames.first ?? ipAddresses[0])",
-            ],
-            timeout: .seconds(30)
-        ).run()
-        try await Command(
-            [
-                "openssl", "x509", "-req", "-in", base + ".csr", "-CA", certificatePath, "-CAkey", keyPath,
-                "-CAcreateserial", "-out", base + ".pem", "-days", "2", "-extfile", base + ".ext",
-            ],
-            timeout: .seconds(30)
-        ).run()
-        return Issued(certificatePath: base + ".pem", keyPath: base + ".key")
+        return try await sign(base: base, commonName: dnsNames.first ?? ipAddresses[0], extensions: extensions)
     }
 
     /// Issues a client certificate (extendedKeyUsage clientAuth) for mutual TLS.
@@ -85,6 +70,12 @@ public struct LabCertificateAuthority: Sendable {
             extendedKeyUsage=clientAuth
 
             """
+        return try await sign(base: base, commonName: commonName, extensions: extensions)
+    }
+
+    /// A new P-256 key at `base`.key and its certificate at `base`.pem, signed by this CA with
+    /// `extensions` (an openssl extfile).
+    private func sign(base: String, commonName: String, extensions: String) async throws -> Issued {
         try extensions.write(toFile: base + ".ext", atomically: true, encoding: .utf8)
         try await Command(
             [
