@@ -89,6 +89,7 @@ public struct CollectorServer: Sendable {
         router.get("/site") { request, _ in try await self.sitePage(request) }
         router.get("/api/v1/sites") { request, _ in try await self.sitesAPI(request) }
         router.get("/api/v1/site") { request, _ in try await self.siteAPI(request) }
+        registerViewRoutes(router)
     }
 
     // MARK: ingest
@@ -241,35 +242,24 @@ public struct CollectorServer: Sendable {
     func sitePage(_ request: Request) async throws -> Response {
         let now = Self.nowMilliseconds()
         guard let caller = authenticator.caller(for: request, now: now) else { return Self.redirect("/login") }
-        let query = request.uri.queryParameters
-        guard let trust = query.get("trust"), let site = query.get("site"), let gateway = query.get("gateway") else {
-            return Self.html("<p>Expected trust, site and gateway parameters.</p>", status: .badRequest)
-        }
-        let identity = WireIdentity(trust: trust, site: site, gateway: gateway)
-        guard let summary = try await queries.site(identity, now: now) else {
-            return Self.html("<p>No such school gateway: \(HTML.escape(identity.description)).</p>", status: .notFound)
-        }
-        let events = try await queries.events(identity, limit: 50)
-        let samples = try await queries.latestSamples(identity, now: now)
-        let range = query.get("range").flatMap(SitePage.Range.init(rawValue:)) ?? .day
-        let charts = try await SitePage.charts(
-            identity: identity,
-            firstSeen: summary.firstSeenMilliseconds,
-            range: range,
-            now: now,
-            queries: queries
-        )
-        return Self.html(
-            SitePage.render(
-                site: summary,
-                events: events,
-                samples: samples,
-                charts: charts,
-                now: now,
-                user: caller.user,
-                csrfToken: caller.csrfToken
+        switch try await siteView(request, now: now) {
+        case .failure(let error):
+            return Self.html("<p>\(HTML.escape(error.message)).</p>", status: error.status)
+        case .success(let view):
+            return Self.html(
+                SitePage.render(
+                    site: view.summary,
+                    events: view.events,
+                    compliance: view.compliance,
+                    cells: view.cells,
+                    samples: view.samples,
+                    charts: view.charts.html(identity: view.summary.identity),
+                    now: now,
+                    user: caller.user,
+                    csrfToken: caller.csrfToken
+                )
             )
-        )
+        }
     }
 
     static func jsonResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -299,16 +289,15 @@ public struct CollectorServer: Sendable {
     func siteAPI(_ request: Request) async throws -> Response {
         let now = Self.nowMilliseconds()
         guard authenticator.caller(for: request, now: now) != nil else { return Self.authenticationRequired }
-        let query = request.uri.queryParameters
-        guard let trust = query.get("trust"), let site = query.get("site"), let gateway = query.get("gateway") else {
-            return Self.jsonResponse("{\"error\":\"expected trust, site and gateway parameters\"}", status: .badRequest)
+        switch try await siteView(request, now: now, eventLimit: 200) {
+        case .failure(let error):
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.field("error", error.message)
+            writer.endObject()
+            return Self.jsonResponse(writer.output, status: error.status)
+        case .success(let view):
+            return Self.jsonResponse(ViewsJSON.site(view, now: now))
         }
-        let identity = WireIdentity(trust: trust, site: site, gateway: gateway)
-        guard let summary = try await queries.site(identity, now: now) else {
-            return Self.jsonResponse("{\"error\":\"no such school gateway\"}", status: .notFound)
-        }
-        let events = try await queries.events(identity, limit: 200)
-        let samples = try await queries.latestSamples(identity, now: now)
-        return Self.jsonResponse(SitesJSON.render(site: summary, events: events, samples: samples, now: now))
     }
 }

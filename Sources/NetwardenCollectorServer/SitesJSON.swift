@@ -48,50 +48,7 @@ enum SitesJSON {
         writer.field("events_24h", site.eventsLast24h)
         writer.field("filter_leaks_24h", site.filterLeaksLast24h)
         writer.field("bypass_24h", site.bypassLast24h)
+        ViewsJSON.writeHealth(site, into: &writer)
         writer.endObject()
-    }
-
-    /// `GET /api/v1/site?trust=&site=&gateway=`: the school page for scripts: the summary, then
-    /// `events` (newest first) and `latest` (each series' newest value in 15 minutes).
-    static func render(site: SiteSummary, events: [StoredEvent], samples: [StoredSample], now: Int64) -> String {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.field("generated_at", TimeText.rfc3339(milliseconds: now))
-        writer.key("site")
-        write(site, into: &writer)
-        writer.key("events")
-        writer.beginArray()
-        for event in events {
-            writer.beginObject()
-            writer.field("id", event.id)
-            writer.field("ts", Int(event.timestampMilliseconds))
-            writer.field("kind", event.kind)
-            writer.field("severity", event.severity)
-            writer.field("subject", event.subject)
-            writer.field("evidence", event.evidence)
-            writer.key("attributes")
-            writer.beginObject()
-            for attribute in event.attributes { writer.field(attribute.name, attribute.value) }
-            writer.endObject()
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.key("latest")
-        writer.beginArray()
-        for sample in samples {
-            writer.beginObject()
-            writer.field("name", sample.name)
-            writer.key("labels")
-            writer.beginObject()
-            for label in sample.labels { writer.field(label.name, label.value) }
-            writer.endObject()
-            writer.key("value")
-            if let value = sample.value { writer.number(value) } else { writer.null() }
-            writer.field("ts", Int(sample.timestampMilliseconds))
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.endObject()
-        return writer.output
     }
 }

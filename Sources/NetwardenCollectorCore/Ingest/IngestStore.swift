@@ -40,6 +40,7 @@ enum IngestStore {
         }
 
         var outcome = Outcome()
+        var views = ViewTablesUpdate(now: now)
         // Oldest and newest observation time per identity, for the sites table.
         var seen: [WireIdentity: (oldest: Int64, newest: Int64)] = [:]
         func saw(_ identity: WireIdentity, _ timestamp: Int64) {
@@ -78,6 +79,7 @@ enum IngestStore {
                 }
                 outcome.accepted += 1
                 saw(group.identity, group.timestampMilliseconds)
+                views.add(group)
             case .event(let event):
                 try eventStatement.execute(arguments: [
                     agent, event.id, event.identity.trust, event.identity.site, event.identity.gateway,
@@ -90,11 +92,13 @@ enum IngestStore {
                 }
                 outcome.accepted += 1
                 saw(event.identity, event.timestampMilliseconds)
+                try views.add(event, in: db)
             case .unknown:
                 outcome.ignored += 1
             }
         }
 
+        try views.write(db)
         for (identity, range) in seen {
             // A gateway with a clock far ahead must not look "seen in the future" forever.
             try db.execute(

@@ -128,39 +128,34 @@ public struct SiteQueries: Sendable {
     static func summary(_ row: Row, now: Int64, db: Database) throws -> SiteSummary {
         let identity = WireIdentity(trust: row["trust"], site: row["site"], gateway: row["gateway"])
         let arguments: StatementArguments = [identity.trust, identity.site, identity.gateway]
-        let probeRows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT labels, value, ts FROM (
-                    SELECT labels, value, ts, ROW_NUMBER() OVER (PARTITION BY labels ORDER BY ts DESC) AS n
-                    FROM samples WHERE trust = ? AND site = ? AND gateway = ? AND name = 'probe_success' AND ts >= ?
-                ) WHERE n = 1
-                """,
-            arguments: arguments + [now - probeFreshnessMilliseconds]
-        )
-        let probes = probeRows.map { probe in
-            let labels = pairs(probe["labels"])
-            func label(_ name: String) -> String { labels.first { $0.name == name }?.value ?? "" }
+        let latest = try latestOverviewSamples(identity, now: now, db: db)
+        let probes = latest.filter { $0.name == "probe_success" }.map { probe in
+            func label(_ name: String) -> String { probe.labels.first { $0.name == name }?.value ?? "" }
             return SiteSummary.ProbeStatus(
                 probe: label("probe"),
                 kind: label("kind"),
                 target: label("target"),
-                success: probe["value"],
-                timestampMilliseconds: probe["ts"]
+                success: probe.value,
+                timestampMilliseconds: probe.timestampMilliseconds
             )
         }.sorted { ($0.kind, $0.probe) < ($1.kind, $1.probe) }
+        // Three counts, each an index range (the kind-specific ones on (site, kind, ts)), rather
+        // than one pass over a day of events in which the compliance records dominate.
         let counts = try Row.fetchOne(
             db,
             sql: """
-                SELECT COUNT(*) AS total,
-                    COALESCE(SUM(kind = 'filter_leak'), 0) AS leaks,
-                    COALESCE(SUM(kind LIKE 'bypass%'), 0) AS bypass
-                FROM events WHERE trust = ? AND site = ? AND gateway = ? AND ts >= ?
+                SELECT
+                    (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3 AND ts >= ?4)
+                        AS total,
+                    (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3
+                        AND kind = 'filter_leak' AND ts >= ?4) AS leaks,
+                    (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3
+                        AND kind >= 'bypass_' AND kind < 'bypass`' AND ts >= ?4) AS bypass
                 """,
             arguments: arguments + [now - 86_400_000]
         )
         let lastSeen: Int64 = row["last_seen_ms"]
-        return SiteSummary(
+        var summary = SiteSummary(
             identity: identity,
             agent: row["agent"],
             firstSeenMilliseconds: row["first_seen_ms"],
@@ -172,6 +167,9 @@ public struct SiteQueries: Sendable {
             filterLeaksLast24h: counts?["leaks"] ?? 0,
             bypassLast24h: counts?["bypass"] ?? 0
         )
+        summary.health = try health(identity, latest: latest, now: now, db: db)
+        summary.filter = FilterStatus(cells: CoverageCell.cells(try filterChecks(identity, db: db)))
+        return summary
     }
 
     /// A stored labels/attributes object back into pairs, in stored order.

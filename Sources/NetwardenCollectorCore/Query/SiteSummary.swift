@@ -24,6 +24,10 @@ public struct SiteSummary: Sendable, Equatable {
     public var eventsLast24h: Int
     public var filterLeaksLast24h: Int
     public var bypassLast24h: Int
+    /// Uplinks, loss, latency and Wi-Fi.
+    public var health = SiteHealth()
+    /// The latest filter-test result per category.
+    public var filter = FilterStatus(cells: [])
 
     /// Successful probes over probes with a result; nil with no probe results.
     public var probeSuccessRatio: Double? {
@@ -32,19 +36,25 @@ public struct SiteSummary: Sendable, Equatable {
         return known.reduce(0, +) / Double(known.count)
     }
 
-    /// Sort key, worst first: offline before online (longest silent first), then the lowest
-    /// probe success, then the most filter leaks and bypasses.
+    /// Sort key, worst first: offline before online (longest silent first), then uplinks down,
+    /// then the lowest probe success, then filter trouble (failing categories, leaks, bypasses),
+    /// then the highest loss now.
     static func worseFirst(_ lhs: SiteSummary, _ rhs: SiteSummary) -> Bool {
         if lhs.online != rhs.online { return !lhs.online }
         if !lhs.online && lhs.lastSeenMilliseconds != rhs.lastSeenMilliseconds {
             return lhs.lastSeenMilliseconds < rhs.lastSeenMilliseconds
         }
+        if lhs.health.uplinksDown != rhs.health.uplinksDown { return lhs.health.uplinksDown > rhs.health.uplinksDown }
         let left = lhs.probeSuccessRatio ?? 1
         let right = rhs.probeSuccessRatio ?? 1
         if left != right { return left < right }
-        let leftLeaks = lhs.filterLeaksLast24h + lhs.bypassLast24h
-        let rightLeaks = rhs.filterLeaksLast24h + rhs.bypassLast24h
-        if leftLeaks != rightLeaks { return leftLeaks > rightLeaks }
+        if lhs.filterTrouble != rhs.filterTrouble { return lhs.filterTrouble > rhs.filterTrouble }
+        let leftLoss = lhs.health.lossNow ?? 0
+        let rightLoss = rhs.health.lossNow ?? 0
+        if leftLoss != rightLoss { return leftLoss > rightLoss }
         return lhs.identity.description < rhs.identity.description
     }
+
+    /// Failing filter categories, leaks and bypasses in 24 hours: each is a safeguarding finding.
+    var filterTrouble: Int { filter.count(.fail) + filterLeaksLast24h + bypassLast24h }
 }

@@ -33,6 +33,7 @@ public struct RetentionPruner: Sendable {
             result.samples = db.changesCount
             // The de-duplication keys go with their samples: a resend that old is long past.
             try db.execute(sql: "DELETE FROM sample_records WHERE ts < ?", arguments: [sampleCutoff])
+            try ViewTablesUpdate.prune(db, sampleCutoff: sampleCutoff)
             try db.execute(sql: "DELETE FROM events WHERE ts < ? AND NOT \(Self.compliance)", arguments: [eventCutoff])
             result.events = db.changesCount
             try db.execute(sql: "DELETE FROM events WHERE ts < ? AND \(Self.compliance)", arguments: [complianceCutoff])

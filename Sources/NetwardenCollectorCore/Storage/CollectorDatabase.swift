@@ -128,6 +128,7 @@ public final class CollectorDatabase: Sendable {
                     """
             )
         }
+        registerViewsMigration(&migrator)
         return migrator
     }
 

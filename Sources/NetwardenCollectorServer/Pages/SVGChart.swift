@@ -37,7 +37,8 @@ enum SVGChart {
         unit: String,
         startLabel: String,
         endLabel: String,
-        firstBucket: Int = 0
+        firstBucket: Int = 0,
+        outages: [OutageTimeline.Mark] = []
     ) -> String {
         // A family this gateway never reported in the range is not measured there (no ICMP
         // probe configured, say): a grey chart would wrongly claim the gateway was down.
@@ -84,6 +85,16 @@ enum SVGChart {
                     "<rect x=\"\(format(x))\" y=\"\(format(height - barHeight))\" width=\"\(format(barWidth))\" height=\"\(format(barHeight))\" class=\"\(bad ? "bad" : "good")\">\(tip)</rect>"
             }
         }
+        // The outage strip under the bars: every bucket of an outage, coloured by its cause, so a
+        // red or grey stretch above reads with the reason beside it.
+        var strip = ""
+        let stripHeight = outages.isEmpty ? 0.0 : 10.0
+        for (index, mark) in outages.enumerated() where mark != .none {
+            let x = Double(index) * barWidth
+            let tip = mark == .late ? "outage: link down, data delivered late" : "outage: no data reached the collector"
+            strip +=
+                "<rect x=\"\(format(x))\" y=\"\(format(height + 2))\" width=\"\(format(barWidth))\" height=\"8\" class=\"outage-\(mark == .late ? "late" : "nodata")\"><title>\(tip)</title></rect>"
+        }
         let summary =
             finite.isEmpty
             ? "no data"
@@ -91,9 +102,9 @@ enum SVGChart {
                 + (missing > 0 ? ", \(missing) of \(values.count) periods without data" : "")
         return """
             <figure class="chart"><figcaption>\(HTML.escape(title)) <span class="muted">(\(HTML.escape(summary)))</span></figcaption>\
-            <svg viewBox="0 0 \(format(width)) \(format(height))" width="\(format(width))" height="\(format(height))" \
-            role="img" aria-label="\(HTML.escape(title))">\
-            <rect x="0" y="0" width="\(format(width))" height="\(format(height))" class="frame"/>\(bars)</svg>\
+            <svg viewBox="0 0 \(format(width)) \(format(height + stripHeight))" width="\(format(width))" \
+            height="\(format(height + stripHeight))" role="img" aria-label="\(HTML.escape(title))">\
+            <rect x="0" y="0" width="\(format(width))" height="\(format(height))" class="frame"/>\(bars)\(strip)</svg>\
             <div class="axis"><span>\(HTML.escape(startLabel))</span><span>\(HTML.escape(endLabel))</span></div></figure>
             """
     }
@@ -105,6 +116,11 @@ enum SVGChart {
         figure.chart .good{fill:#52b788}
         figure.chart .bad{fill:#e5383b}
         figure.chart .nodata{fill:#c9ccd1}
+        .outage-late{fill:#f4a261}
+        .outage-nodata{fill:#495057}
+        .swatch{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;margin-right:.25em}
+        span.swatch.outage-late{background:#f4a261}
+        span.swatch.outage-nodata{background:#495057}
         figure.chart .axis{display:flex;justify-content:space-between;max-width:720px;font-size:.8em;color:#6a737d}
         """
 

@@ -15,6 +15,8 @@ enum SitePage {
     static func render(
         site: SiteSummary,
         events: [StoredEvent],
+        compliance: [StoredEvent],
+        cells: [CoverageCell],
         samples: [StoredSample],
         charts: String,
         now: Int64,
@@ -34,6 +36,12 @@ enum SitePage {
         body +=
             "agent \(HTML.escape(site.agent ?? "?")); first seen \(HTML.escape(TimeText.utc(milliseconds: site.firstSeenMilliseconds))))</span></p>"
 
+        // The overview's row for this school (without the school column): the same words and
+        // colours on both pages.
+        let columns = OverviewPage.columns.dropFirst()
+        body += "<table id=\"health\" class=\"overview\"><thead><tr>"
+        body += columns.map { "<th>\(HTML.escape($0.header))</th>" }.joined() + "</tr></thead><tbody><tr>"
+        body += columns.map { "<td>\($0.cell(site, now))</td>" }.joined() + "</tr></tbody></table>"
         body += charts
         body += "<h2>Probes</h2>"
         if site.probes.isEmpty {
@@ -56,6 +64,7 @@ enum SitePage {
             body += "</tbody></table>"
         }
 
+        body += filterSection(cells: cells, compliance: compliance, now: now)
         body += "<h2>Recent events</h2>"
         if events.isEmpty {
             body += "<p class=\"muted\">No events.</p>"
@@ -99,81 +108,48 @@ enum SitePage {
 }
 
 extension SitePage {
-    /// The chart ranges the page offers: 24 h in 15-minute bars, 7 d in 105-minute bars.
-    enum Range: String, CaseIterable {
-        case day = "24h"
-        case week = "7d"
-
-        var milliseconds: Int64 { self == .day ? 86_400_000 : 7 * 86_400_000 }
-    }
-
-    static let bucketCount = 96
-
-    /// Charts of probe success, ICMP loss and round-trip time over `range`, with range links.
-    static func charts(
-        identity: WireIdentity,
-        firstSeen: Int64,
-        range: Range,
-        now: Int64,
-        queries: SiteQueries
-    ) async throws(CollectorError) -> String {
-        let width = range.milliseconds / Int64(bucketCount)
-        // Buckets end at the current bucket boundary so bars do not shift between refreshes.
-        let end = (now / width + 1) * width
-        let start = end - width * Int64(bucketCount)
-        let firstBucket = Int(max(0, min(Int64(bucketCount), (firstSeen - start) / width)))
-        let startLabel = TimeText.utc(milliseconds: start)
-        let endLabel = TimeText.utc(milliseconds: end)
-        var html = "<h2>Last \(range == .day ? "24 hours" : "7 days")</h2><p>"
-        html += Range.allCases.map { option in
-            option == range
-                ? "<strong>\(option.rawValue)</strong>"
-                : "<a href=\"\(path(for: identity))&amp;range=\(option.rawValue)\">\(option.rawValue)</a>"
-        }.joined(separator: " · ")
-        html +=
-            " <span class=\"muted\">green: worked; red: measured failure or loss (the gateway kept measuring through a link outage); grey: no data reached the collector (the gateway itself was down)</span></p>"
-        let success = try await queries.series(identity, name: "probe_success", since: start)
-        html += SVGChart.render(
-            title: "Probe success (all probes)",
-            values: SVGChart.bucketMeans(success, start: start, width: width, buckets: bucketCount).map {
-                $0.map { $0 * 100 }
-            },
-            maximum: 100,
-            goodIsHigh: true,
-            unit: "%",
-            startLabel: startLabel,
-            endLabel: endLabel,
-            firstBucket: firstBucket
-        )
-        let loss = try await queries.series(identity, name: "netwarden_icmp_loss_ratio", since: start)
-        html += SVGChart.render(
-            title: "ICMP loss",
-            values: SVGChart.bucketMeans(loss, start: start, width: width, buckets: bucketCount).map {
-                $0.map { $0 * 100 }
-            },
-            maximum: 100,
-            goodIsHigh: false,
-            unit: "%",
-            startLabel: startLabel,
-            endLabel: endLabel,
-            firstBucket: firstBucket
-        )
-        // The family carries min/avg/median/max/stddev as `stat`; the chart shows the average.
-        let rtt = try await queries.series(identity, name: "netwarden_icmp_rtt_seconds", since: start).filter {
-            $0.labels.contains { $0.name == "stat" && $0.value == "avg" }
+    /// Filter tests: the state per vantage and category, then the compliance log (each check
+    /// run as the gateway recorded it, with its hash-chain link).
+    static func filterSection(cells: [CoverageCell], compliance: [StoredEvent], now: Int64) -> String {
+        var html = "<h2>Filter tests</h2>"
+        if cells.isEmpty {
+            html += "<p class=\"muted\">This gateway has not reported any filter test.</p>"
+        } else {
+            html +=
+                "<table id=\"filter-state\"><thead><tr><th>Vantage</th><th>Category</th><th>Latest run</th><th>When</th><th>Last conclusive</th></tr></thead><tbody>"
+            for cell in cells {
+                html += "<tr><td>\(HTML.escape(cell.vantage))</td><td>\(HTML.escape(cell.category))</td>"
+                html += "<td>\(OverviewPage.verdictBadge(cell.latest))</td>"
+                html += "<td>\(TimeText.ago(milliseconds: cell.lastRunMilliseconds, now: now))</td>"
+                html += "<td>\(CoveragePage.lastConclusive(cell, now: now))</td></tr>"
+            }
+            html += "</tbody></table>"
         }
-        html += SVGChart.render(
-            title: "ICMP round-trip time",
-            values: SVGChart.bucketMeans(rtt, start: start, width: width, buckets: bucketCount).map {
-                $0.map { $0 * 1000 }
-            },
-            maximum: nil,
-            goodIsHigh: false,
-            unit: "ms",
-            startLabel: startLabel,
-            endLabel: endLabel,
-            firstBucket: firstBucket
-        )
+        html += "<h2>Filter compliance log</h2>"
+        if compliance.isEmpty {
+            html += "<p class=\"muted\">No filter compliance records.</p>"
+            return html
+        }
+        html +=
+            "<p class=\"muted\">The newest \(compliance.count) records; each carries the hash that chains it to the "
+        html += "gateway's local log (<code>netwarden filter-test --verify-log</code>).</p>"
+        html += """
+            <table id="compliance"><thead><tr><th>When (UTC)</th><th>Vantage</th><th>Category</th><th>Check</th>\
+            <th>Expect</th><th>Result</th><th>Blocked by</th><th>Evidence</th><th>Hash</th></tr></thead><tbody>
+            """
+        for record in compliance {
+            func attribute(_ name: String) -> String { record.attributes.first { $0.name == name }?.value ?? "" }
+            html +=
+                "<tr class=\"compliance\"><td>\(HTML.escape(TimeText.utc(milliseconds: record.timestampMilliseconds)))</td>"
+            html += "<td>\(HTML.escape(attribute("vantage")))</td><td>\(HTML.escape(attribute("category")))</td>"
+            html +=
+                "<td>\(HTML.escape(attribute("check")))<br><span class=\"muted\">\(HTML.escape(attribute("target")))</span></td>"
+            html += "<td>\(HTML.escape(attribute("expect")))</td>"
+            html += "<td>\(OverviewPage.verdictBadge(FilterVerdict(status: attribute("status"))))</td>"
+            html += "<td>\(HTML.escape(attribute("blocked_by")))</td><td>\(HTML.escape(record.evidence))</td>"
+            html += "<td><code>\(HTML.escape(String(attribute("hash").prefix(12))))</code></td></tr>"
+        }
+        html += "</tbody></table>"
         return html
     }
 }

@@ -34,6 +34,19 @@ enum TimeText {
         return "\(seconds / 86_400) days ago"
     }
 
+    /// "45 min", "3 h 15 min", "2 days 4 h".
+    static func duration(milliseconds: Int64) -> String {
+        let minutes = max(0, milliseconds / 60_000)
+        if minutes < 60 { return "\(minutes) min" }
+        if minutes < 48 * 60 {
+            return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min"
+        }
+        return "\(minutes / 1440) days \(minutes % 1440 / 60) h"
+    }
+
+    /// `2025-03-04`, the coverage grid's date.
+    static func date(milliseconds: Int64) -> String { parts(milliseconds).date }
+
     /// Howard Hinnant's days-from-civil inverse: proleptic Gregorian date of a day number.
     static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468

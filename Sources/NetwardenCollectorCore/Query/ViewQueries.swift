@@ -1,0 +1,120 @@
+import GRDB
+import NetwardenWire
+
+/// A period whose data reached the collector long after it was observed (a spool backlog).
+public struct LateDelivery: Sendable, Equatable {
+    public var fromMilliseconds: Int64
+    public var toMilliseconds: Int64
+    public var receivedMilliseconds: Int64
+    public var records: Int
+
+    public init(fromMilliseconds: Int64, toMilliseconds: Int64, receivedMilliseconds: Int64, records: Int) {
+        self.fromMilliseconds = fromMilliseconds
+        self.toMilliseconds = toMilliseconds
+        self.receivedMilliseconds = receivedMilliseconds
+        self.records = records
+    }
+}
+
+extension SiteQueries {
+    /// The coverage grid and trust-wide lines.
+    public func coverage(now: Int64) async throws(CollectorError) -> Coverage {
+        try await database.asyncRead { db in
+            let gateways = try Row.fetchAll(db, sql: "SELECT trust, site, gateway FROM sites").map { row in
+                WireIdentity(trust: row["trust"], site: row["site"], gateway: row["gateway"])
+            }
+            return Coverage(gateways: gateways, cells: CoverageCell.cells(try Self.filterChecks(nil, db: db)), now: now)
+        }
+    }
+
+    /// One gateway's late deliveries that overlap `[since, ∞)`, oldest first.
+    public func lateDeliveries(_ identity: WireIdentity, since: Int64) async throws(CollectorError) -> [LateDelivery] {
+        try await database.asyncRead { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT from_ms, to_ms, received_ms, records FROM late_deliveries
+                    WHERE trust = ? AND site = ? AND gateway = ? AND to_ms >= ? ORDER BY from_ms
+                    """,
+                arguments: [identity.trust, identity.site, identity.gateway, since]
+            ).map { row in
+                LateDelivery(
+                    fromMilliseconds: row["from_ms"],
+                    toMilliseconds: row["to_ms"],
+                    receivedMilliseconds: row["received_ms"],
+                    records: row["records"]
+                )
+            }
+        }
+    }
+
+    /// Which of `buckets` time buckets of `width` ms from `start` hold any link sample or probe
+    /// result of one gateway (the daemon samples its links every few seconds whatever probes it
+    /// runs): a bucket without is a period from which nothing reached us.
+    public func presentBuckets(
+        _ identity: WireIdentity,
+        start: Int64,
+        width: Int64,
+        buckets: Int
+    ) async throws(CollectorError) -> Set<Int> {
+        try await database.asyncRead { db in
+            // Index only: (trust, site, gateway, name, ts) covers it.
+            Set(
+                try Int.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT (ts - ?4) / ?5 FROM samples
+                        WHERE trust = ?1 AND site = ?2 AND gateway = ?3
+                            AND name IN ('netwarden_link_up', 'probe_success') AND ts >= ?4 AND ts < ?6
+                        """,
+                    arguments: [
+                        identity.trust, identity.site, identity.gateway, start, width, start + width * Int64(buckets),
+                    ]
+                )
+            )
+        }
+    }
+
+    /// One gateway's newest events of one kind (`kind`), or of every other kind
+    /// (`excludingKind`), newest first.
+    public func events(
+        _ identity: WireIdentity,
+        kind: String? = nil,
+        excludingKind: String? = nil,
+        limit: Int
+    ) async throws(CollectorError) -> [StoredEvent] {
+        try await database.asyncRead { db in
+            var sql = """
+                SELECT event_id, ts, kind, severity, subject, evidence, attributes FROM events
+                WHERE trust = ? AND site = ? AND gateway = ?
+                """
+            var arguments: StatementArguments = [identity.trust, identity.site, identity.gateway]
+            if let kind {
+                sql += " AND kind = ?"
+                arguments += [kind]
+            }
+            if let excludingKind {
+                sql += " AND kind != ?"
+                arguments += [excludingKind]
+            }
+            sql += " ORDER BY ts DESC, id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                StoredEvent(
+                    id: row["event_id"],
+                    timestampMilliseconds: row["ts"],
+                    kind: row["kind"],
+                    severity: row["severity"],
+                    subject: row["subject"],
+                    evidence: row["evidence"],
+                    attributes: Self.pairs(row["attributes"])
+                )
+            }
+        }
+    }
+
+    /// One gateway's filter check states.
+    public func filterChecks(_ identity: WireIdentity) async throws(CollectorError) -> [FilterCheckState] {
+        try await database.asyncRead { db in try Self.filterChecks(identity, db: db) }
+    }
+}

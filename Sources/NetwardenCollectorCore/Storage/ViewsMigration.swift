@@ -1,0 +1,99 @@
+import GRDB
+
+extension CollectorDatabase {
+    /// The tables behind the overview, school and coverage views, each kept up to date by ingest
+    /// (``ViewTablesUpdate``) so a page for a thousand schools reads a few small rows per school
+    /// instead of a day of raw samples or years of evidence events. Backfilled from what v1
+    /// already stored, so an upgraded collector shows its history at once.
+    static func registerViewsMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("views-1-rollups-filter-checks-late-deliveries") { db in
+            try db.execute(
+                sql: """
+                    -- Hourly sums of the overview's headline families (ICMP loss, ICMP average
+                    -- round-trip time, probe success per probe kind): the 24-hour figures.
+                    CREATE TABLE hourly_rollups (
+                        trust TEXT NOT NULL,
+                        site TEXT NOT NULL,
+                        gateway TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        part TEXT NOT NULL,
+                        hour_ms INTEGER NOT NULL,
+                        sum REAL NOT NULL,
+                        count INTEGER NOT NULL,
+                        -- Hour before family: a site's last 24 hours are one contiguous key range.
+                        PRIMARY KEY (trust, site, gateway, hour_ms, name, part)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX hourly_rollups_hour ON hourly_rollups(hour_ms);
+                    -- The state of every filter check a gateway ran, from its filter_compliance
+                    -- events: the latest result and the latest conclusive (pass/fail) one.
+                    CREATE TABLE filter_checks (
+                        trust TEXT NOT NULL,
+                        site TEXT NOT NULL,
+                        gateway TEXT NOT NULL,
+                        vantage TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        check_kind TEXT NOT NULL,
+                        check_name TEXT NOT NULL,
+                        expect TEXT NOT NULL,
+                        run TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        last_ts INTEGER NOT NULL,
+                        last_conclusive_ts INTEGER,
+                        last_conclusive_status TEXT,
+                        PRIMARY KEY (trust, site, gateway, vantage, category, check_kind, check_name)
+                    ) WITHOUT ROWID;
+                    -- Data that reached us long after it was observed: a backlog the agent's spool
+                    -- delivered after an outage of the school's link (or of ours). One row per
+                    -- batch and gateway; the school page marks these periods as outages.
+                    CREATE TABLE late_deliveries (
+                        id INTEGER PRIMARY KEY,
+                        trust TEXT NOT NULL,
+                        site TEXT NOT NULL,
+                        gateway TEXT NOT NULL,
+                        from_ms INTEGER NOT NULL,
+                        to_ms INTEGER NOT NULL,
+                        received_ms INTEGER NOT NULL,
+                        records INTEGER NOT NULL
+                    );
+                    CREATE INDEX late_deliveries_site ON late_deliveries(trust, site, gateway, to_ms);
+                    CREATE INDEX late_deliveries_to ON late_deliveries(to_ms);
+                    -- The school page's compliance log and recent events by kind, without
+                    -- scanning every school's evidence.
+                    CREATE INDEX events_site_kind_ts ON events(trust, site, gateway, kind, ts);
+                    """
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO hourly_rollups (trust, site, gateway, name, part, hour_ms, sum, count)
+                    SELECT trust, site, gateway, name,
+                        CASE name WHEN 'probe_success' THEN COALESCE(json_extract(labels, '$.kind'), '') ELSE '' END,
+                        ts / 3600000 * 3600000, SUM(value), COUNT(value)
+                    FROM samples
+                    WHERE value IS NOT NULL AND (name IN ('netwarden_icmp_loss_ratio', 'probe_success')
+                        OR (name = 'netwarden_icmp_rtt_seconds' AND json_extract(labels, '$.stat') = 'avg'))
+                    GROUP BY 1, 2, 3, 4, 5, 6
+                    """
+            )
+            // Oldest first, through the same upsert ingest uses, so the newest result wins.
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT trust, site, gateway, ts, attributes FROM events
+                    WHERE kind = 'filter_compliance' ORDER BY ts, id
+                    """
+            )
+            while let row = try rows.next() {
+                guard
+                    let check = FilterCheckRecord(
+                        trust: row["trust"],
+                        site: row["site"],
+                        gateway: row["gateway"],
+                        timestampMilliseconds: row["ts"],
+                        attributes: SiteQueries.pairs(row["attributes"])
+                    )
+                else { continue }
+                try check.upsert(db)
+            }
+        }
+    }
+}

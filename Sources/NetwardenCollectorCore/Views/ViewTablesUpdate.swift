@@ -1,0 +1,114 @@
+import GRDB
+import NetwardenWire
+
+/// What one ingest batch adds to the view tables (``CollectorDatabase/registerViewsMigration``):
+/// gathered while the batch's records are stored and written in the same transaction, so the
+/// views never disagree with the raw rows and a refused batch leaves nothing in either.
+struct ViewTablesUpdate {
+    /// Families summed per hour for the overview's 24-hour figures, and which `part` of their
+    /// labels keeps them apart (probe success per probe kind: DNS and HTTP side by side).
+    static let rolledUp: Set<String> = ["netwarden_icmp_loss_ratio", "netwarden_icmp_rtt_seconds", "probe_success"]
+    static let hour: Int64 = 3_600_000
+
+    struct RollupKey: Hashable {
+        var identity: WireIdentity
+        var name: String
+        var part: String
+        var hour: Int64
+    }
+
+    let now: Int64
+    /// Data observed longer ago than this reached us late: for that long the overview already
+    /// showed the gateway offline (``SiteQueries/offlineAfterMilliseconds``).
+    let lateAfterMilliseconds: Int64
+    private var rollups: [RollupKey: (sum: Double, count: Int)] = [:]
+    private var late: [WireIdentity: (from: Int64, to: Int64, records: Int)] = [:]
+
+    init(now: Int64, lateAfterMilliseconds: Int64 = SiteQueries.offlineAfterMilliseconds) {
+        self.now = now
+        self.lateAfterMilliseconds = lateAfterMilliseconds
+    }
+
+    /// A newly stored sample group.
+    mutating func add(_ group: WireSampleGroup) {
+        noteArrival(group.identity, group.timestampMilliseconds)
+        let hour = group.timestampMilliseconds / Self.hour * Self.hour
+        for sample in group.samples where Self.rolledUp.contains(sample.name) {
+            guard let value = sample.value, value.isFinite else { continue }
+            let part: String
+            switch sample.name {
+            case "netwarden_icmp_rtt_seconds":
+                // min/avg/median/max/stddev share the family; the overview's latency is the average.
+                guard sample.labels.contains(where: { $0.name == "stat" && $0.value == "avg" }) else { continue }
+                part = ""
+            case "probe_success":
+                part = sample.labels.first { $0.name == "kind" }?.value ?? ""
+            default:
+                part = ""
+            }
+            let key = RollupKey(identity: group.identity, name: sample.name, part: part, hour: hour)
+            let current = rollups[key] ?? (0, 0)
+            rollups[key] = (current.sum + value, current.count + 1)
+        }
+    }
+
+    /// A newly stored event; a filter check result also updates `filter_checks` right away.
+    mutating func add(_ event: WireEvent, in db: Database) throws {
+        noteArrival(event.identity, event.timestampMilliseconds)
+        guard event.kind == FilterCheckRecord.eventKind,
+            let check = FilterCheckRecord(
+                trust: event.identity.trust,
+                site: event.identity.site,
+                gateway: event.identity.gateway,
+                timestampMilliseconds: event.timestampMilliseconds,
+                attributes: event.attributes
+            )
+        else { return }
+        try check.upsert(db)
+    }
+
+    private mutating func noteArrival(_ identity: WireIdentity, _ timestamp: Int64) {
+        guard now - timestamp > lateAfterMilliseconds else { return }
+        let current = late[identity] ?? (timestamp, timestamp, 0)
+        late[identity] = (min(current.from, timestamp), max(current.to, timestamp), current.records + 1)
+    }
+
+    /// Writes the rollups and late deliveries gathered from the batch.
+    func write(_ db: Database) throws {
+        if !rollups.isEmpty {
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO hourly_rollups (trust, site, gateway, name, part, hour_ms, sum, count)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (trust, site, gateway, hour_ms, name, part) DO UPDATE SET
+                        sum = sum + excluded.sum, count = count + excluded.count
+                    """
+            )
+            for (key, total) in rollups {
+                try statement.execute(arguments: [
+                    key.identity.trust, key.identity.site, key.identity.gateway, key.name, key.part, key.hour,
+                    total.sum, total.count,
+                ])
+            }
+        }
+        for (identity, range) in late {
+            try db.execute(
+                sql: """
+                    INSERT INTO late_deliveries (trust, site, gateway, from_ms, to_ms, received_ms, records)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    identity.trust, identity.site, identity.gateway, range.from, range.to, now, range.records,
+                ]
+            )
+        }
+    }
+
+    /// Retention for the view tables: rollups and late deliveries go with the samples they
+    /// describe. `filter_checks` is one row per check ever run and is kept: a check that stopped
+    /// running is exactly what the coverage view must go on showing as untested.
+    static func prune(_ db: Database, sampleCutoff: Int64) throws {
+        try db.execute(sql: "DELETE FROM hourly_rollups WHERE hour_ms < ?", arguments: [sampleCutoff / hour * hour])
+        try db.execute(sql: "DELETE FROM late_deliveries WHERE to_ms < ?", arguments: [sampleCutoff])
+    }
+}
