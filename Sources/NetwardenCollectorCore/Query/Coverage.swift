@@ -30,25 +30,37 @@ public struct Coverage: Sendable, Equatable {
     public var lines: [Line]
 
     public init(gateways: [WireIdentity], cells: [CoverageCell], now: Int64) {
-        self.gateways = gateways.sorted { $0.description < $1.description }
+        self.gateways = gateways.sorted { ($0.trust, $0.site, $0.gateway) < ($1.trust, $1.site, $1.gateway) }
         self.cells = cells
         var lines: [Line] = []
-        let trusts = Set(gateways.map(\.trust)).sorted()
-        for trust in trusts {
-            let trustGateways = gateways.filter { $0.trust == trust }
-            let schools = Set(trustGateways.map(\.site)).sorted()
-            let trustCells = cells.filter { $0.identity.trust == trust }
-            for category in Set(trustCells.map(\.category)).sorted() {
-                let categoryCells = trustCells.filter { $0.category == category }
+        // Grouped once (trust -> category -> school), so a thousand schools with dozens of
+        // cells each cost one pass, not one pass per school and category.
+        var schoolsByTrust: [String: [String: Set<String>]] = [:]
+        for gateway in gateways {
+            schoolsByTrust[gateway.trust, default: [:]][gateway.site, default: []].insert(gateway.gateway)
+        }
+        var cellsByTrust: [String: [String: [String: [CoverageCell]]]] = [:]
+        for cell in cells {
+            cellsByTrust[cell.identity.trust, default: [:]][cell.category, default: [:]][
+                cell.identity.site,
+                default: []
+            ]
+            .append(cell)
+        }
+        for trust in schoolsByTrust.keys.sorted() {
+            let schools = schoolsByTrust[trust] ?? [:]
+            let categories = cellsByTrust[trust] ?? [:]
+            for category in categories.keys.sorted() {
+                let bySchool = categories[category] ?? [:]
                 var line = Line(
                     trust: trust,
                     category: category,
-                    expectation: Set(categoryCells.flatMap(\.expectations)).sorted().joined(separator: "/"),
+                    expectation: Set(bySchool.values.joined().flatMap(\.expectations)).sorted().joined(separator: "/"),
                     passing: [],
                     differing: []
                 )
-                for school in schools {
-                    let schoolCells = categoryCells.filter { $0.identity.site == school }
+                for school in schools.keys.sorted() {
+                    let schoolCells = bySchool[school] ?? []
                     let reason: String?
                     if schoolCells.isEmpty || schoolCells.contains(where: { $0.isStale(now: now) }) {
                         reason = "untested"
@@ -56,20 +68,14 @@ public struct Coverage: Sendable, Equatable {
                         reason = "fail"
                     } else if schoolCells.contains(where: { $0.latest == .inconclusive }) {
                         reason = "inconclusive"
+                    } else if !(schools[school] ?? []).isSubset(of: Set(schoolCells.map(\.identity.gateway))) {
+                        // A gateway of the school that never reported this category (one without
+                        // filter tests): its traffic went unchecked.
+                        reason = "untested"
                     } else {
                         reason = nil
                     }
-                    // A school with a gateway that never reported this category (a gateway
-                    // without filter tests) differs too: the gateway's traffic went unchecked.
-                    let gatewaysTested = Set(schoolCells.map(\.identity.gateway))
-                    let gatewaysKnown = Set(trustGateways.filter { $0.site == school }.map(\.gateway))
-                    if let reason {
-                        line.differing.append((school, reason))
-                    } else if !gatewaysKnown.isSubset(of: gatewaysTested) {
-                        line.differing.append((school, "untested"))
-                    } else {
-                        line.passing.append(school)
-                    }
+                    if let reason { line.differing.append((school, reason)) } else { line.passing.append(school) }
                 }
                 lines.append(line)
             }

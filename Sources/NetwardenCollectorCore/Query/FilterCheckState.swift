@@ -85,12 +85,15 @@ public struct CoverageCell: Sendable, Equatable {
 
     /// Folds check states into cells, sorted by vantage then category.
     public static func cells(_ checks: [FilterCheckState]) -> [CoverageCell] {
-        var groups: [[String]: [FilterCheckState]] = [:]
+        struct Key: Hashable {
+            var identity: WireIdentity
+            var vantage: String
+            var category: String
+        }
+        var groups: [Key: [FilterCheckState]] = [:]
         for check in checks {
-            groups[
-                [check.identity.trust, check.identity.site, check.identity.gateway, check.vantage, check.category],
-                default: []
-            ].append(check)
+            groups[Key(identity: check.identity, vantage: check.vantage, category: check.category), default: []]
+                .append(check)
         }
         return groups.values.map { group in
             let newest = group.max { $0.lastMilliseconds < $1.lastMilliseconds }!
@@ -106,7 +109,8 @@ public struct CoverageCell: Sendable, Equatable {
                 checks: group.count
             )
         }.sorted {
-            ($0.identity.description, $0.vantage, $0.category) < ($1.identity.description, $1.vantage, $1.category)
+            ($0.identity.trust, $0.identity.site, $0.identity.gateway, $0.vantage, $0.category)
+                < ($1.identity.trust, $1.identity.site, $1.identity.gateway, $1.vantage, $1.category)
         }
     }
 }

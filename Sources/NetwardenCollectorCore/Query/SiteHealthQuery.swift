@@ -2,36 +2,25 @@ import GRDB
 import NetwardenWire
 
 extension SiteQueries {
-    /// The families the overview reads the latest value of, in one indexed query per gateway.
-    static let overviewFamilies = [
-        "probe_success", "netwarden_link_up", "netwarden_default_route_present", "netwarden_icmp_loss_ratio",
-        "netwarden_icmp_rtt_seconds", "netwarden_wifi_signal_dbm", "netwarden_wifi_stations",
-    ]
-
-    /// Each overview series' newest sample within the freshness window.
+    /// Each overview series' newest sample within the freshness window, from `latest_values`
+    /// (kept by ingest): a primary-key range of a few rows per gateway.
     static func latestOverviewSamples(
         _ identity: WireIdentity,
         now: Int64,
         db: Database
     ) throws -> [StoredSample] {
-        let names = overviewFamilies.map { "'\($0)'" }.joined(separator: ", ")
-        // MAX(ts) with bare columns: SQLite returns the other columns from the row holding the
-        // maximum, one pass over the (trust, site, gateway, name, ts) index range, no sort.
-        return try Row.fetchAll(
-            db,
+        // Cached statements and columns by position: the overview runs these once per school.
+        let statement = try db.cachedStatement(
             sql: """
-                SELECT name, labels, value, MAX(ts) AS ts FROM samples
-                WHERE trust = ? AND site = ? AND gateway = ? AND name IN (\(names)) AND ts >= ?
-                GROUP BY name, labels
-                """,
+                SELECT name, labels, value, ts FROM latest_values
+                WHERE trust = ? AND site = ? AND gateway = ? AND ts >= ?
+                """
+        )
+        return try Row.fetchAll(
+            statement,
             arguments: [identity.trust, identity.site, identity.gateway, now - probeFreshnessMilliseconds]
         ).map { row in
-            StoredSample(
-                name: row["name"],
-                labels: pairs(row["labels"]),
-                value: row["value"],
-                timestampMilliseconds: row["ts"]
-            )
+            StoredSample(name: row[0], labels: pairs(row[1]), value: row[2], timestampMilliseconds: row[3])
         }
     }
 
@@ -78,11 +67,12 @@ extension SiteQueries {
         }
         let hour = ViewTablesUpdate.hour
         let rollups = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT name, part, SUM(sum) AS total, SUM(count) AS n FROM hourly_rollups
-                WHERE trust = ? AND site = ? AND gateway = ? AND hour_ms >= ? GROUP BY name, part
-                """,
+            try db.cachedStatement(
+                sql: """
+                    SELECT name, part, SUM(sum) AS total, SUM(count) AS n FROM hourly_rollups
+                    WHERE trust = ? AND site = ? AND gateway = ? AND hour_ms >= ? GROUP BY name, part
+                    """
+            ),
             // The current hour and the 23 before it.
             arguments: [identity.trust, identity.site, identity.gateway, (now / hour - 23) * hour]
         )
@@ -109,26 +99,26 @@ extension SiteQueries {
         let rows =
             if let identity {
                 try Row.fetchAll(
-                    db,
-                    sql: columns + " WHERE trust = ? AND site = ? AND gateway = ?",
+                    try db.cachedStatement(sql: columns + " WHERE trust = ? AND site = ? AND gateway = ?"),
                     arguments: [identity.trust, identity.site, identity.gateway]
                 )
             } else {
                 try Row.fetchAll(db, sql: columns)
             }
         return rows.map { row in
+            // By position, in the order of `columns`.
             FilterCheckState(
-                identity: WireIdentity(trust: row["trust"], site: row["site"], gateway: row["gateway"]),
-                vantage: row["vantage"],
-                category: row["category"],
-                kind: row["check_kind"],
-                check: row["check_name"],
-                expect: row["expect"],
-                run: row["run"],
-                status: row["status"],
-                lastMilliseconds: row["last_ts"],
-                lastConclusiveMilliseconds: row["last_conclusive_ts"],
-                lastConclusiveStatus: row["last_conclusive_status"]
+                identity: WireIdentity(trust: row[0], site: row[1], gateway: row[2]),
+                vantage: row[3],
+                category: row[4],
+                kind: row[5],
+                check: row[6],
+                expect: row[7],
+                run: row[8],
+                status: row[9],
+                lastMilliseconds: row[10],
+                lastConclusiveMilliseconds: row[11],
+                lastConclusiveStatus: row[12]
             )
         }
     }

@@ -139,19 +139,22 @@ public struct SiteQueries: Sendable {
                 timestampMilliseconds: probe.timestampMilliseconds
             )
         }.sorted { ($0.kind, $0.probe) < ($1.kind, $1.probe) }
-        // Three counts, each an index range (the kind-specific ones on (site, kind, ts)), rather
-        // than one pass over a day of events in which the compliance records dominate.
+        // Each count an index-only range (the kind-specific ones on (site, kind, ts)), rather than
+        // one pass over a day of events in which the compliance records dominate. The total leaves
+        // those records out: they are evidence with a log of their own, not news.
         let counts = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT
-                    (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3 AND ts >= ?4)
-                        AS total,
-                    (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3
-                        AND kind = 'filter_leak' AND ts >= ?4) AS leaks,
-                    (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3
-                        AND kind >= 'bypass_' AND kind < 'bypass`' AND ts >= ?4) AS bypass
-                """,
+            try db.cachedStatement(
+                sql: """
+                    SELECT
+                        (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3 AND ts >= ?4)
+                        - (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3
+                            AND kind = 'filter_compliance' AND ts >= ?4) AS total,
+                        (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3
+                            AND kind = 'filter_leak' AND ts >= ?4) AS leaks,
+                        (SELECT COUNT(*) FROM events WHERE trust = ?1 AND site = ?2 AND gateway = ?3
+                            AND kind >= 'bypass_' AND kind < 'bypass`' AND ts >= ?4) AS bypass
+                    """
+            ),
             arguments: arguments + [now - 86_400_000]
         )
         let lastSeen: Int64 = row["last_seen_ms"]

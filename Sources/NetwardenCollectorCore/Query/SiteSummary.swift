@@ -21,6 +21,7 @@ public struct SiteSummary: Sendable, Equatable {
     public var lastContactMilliseconds: Int64
     public var online: Bool
     public var probes: [ProbeStatus]
+    /// Events in 24 hours other than `filter_compliance` evidence records.
     public var eventsLast24h: Int
     public var filterLeaksLast24h: Int
     public var bypassLast24h: Int
@@ -52,7 +53,8 @@ public struct SiteSummary: Sendable, Equatable {
         let leftLoss = lhs.health.lossNow ?? 0
         let rightLoss = rhs.health.lossNow ?? 0
         if leftLoss != rightLoss { return leftLoss > rightLoss }
-        return lhs.identity.description < rhs.identity.description
+        return (lhs.identity.trust, lhs.identity.site, lhs.identity.gateway)
+            < (rhs.identity.trust, rhs.identity.site, rhs.identity.gateway)
     }
 
     /// Failing filter categories, leaks and bypasses in 24 hours: each is a safeguarding finding.

@@ -9,6 +9,19 @@ extension CollectorDatabase {
         migrator.registerMigration("views-1-rollups-filter-checks-late-deliveries") { db in
             try db.execute(
                 sql: """
+                    -- The newest value of each series of the overview's families (uplinks, ICMP,
+                    -- probes, Wi-Fi): a few rows per school instead of a window over its samples.
+                    CREATE TABLE latest_values (
+                        trust TEXT NOT NULL,
+                        site TEXT NOT NULL,
+                        gateway TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        labels TEXT NOT NULL,
+                        value REAL,
+                        ts INTEGER NOT NULL,
+                        PRIMARY KEY (trust, site, gateway, name, labels)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX latest_values_ts ON latest_values(ts);
                     -- Hourly sums of the overview's headline families (ICMP loss, ICMP average
                     -- round-trip time, probe success per probe kind): the 24-hour figures.
                     CREATE TABLE hourly_rollups (
@@ -72,6 +85,16 @@ extension CollectorDatabase {
                     WHERE value IS NOT NULL AND (name IN ('netwarden_icmp_loss_ratio', 'probe_success')
                         OR (name = 'netwarden_icmp_rtt_seconds' AND json_extract(labels, '$.stat') = 'avg'))
                     GROUP BY 1, 2, 3, 4, 5, 6
+                    """
+            )
+            let families = ViewTablesUpdate.latestFamilies.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            // The last day is plenty: older values are past the overview's freshness anyway.
+            try db.execute(
+                sql: """
+                    INSERT INTO latest_values (trust, site, gateway, name, labels, value, ts)
+                    SELECT trust, site, gateway, name, labels, value, MAX(ts) FROM samples
+                    WHERE name IN (\(families)) AND ts >= (CAST(strftime('%s', 'now') AS INTEGER) - 86400) * 1000
+                    GROUP BY trust, site, gateway, name, labels
                     """
             )
             // Oldest first, through the same upsert ingest uses, so the newest result wins.

@@ -9,6 +9,17 @@ struct ViewTablesUpdate {
     /// labels keeps them apart (probe success per probe kind: DNS and HTTP side by side).
     static let rolledUp: Set<String> = ["netwarden_icmp_loss_ratio", "netwarden_icmp_rtt_seconds", "probe_success"]
     static let hour: Int64 = 3_600_000
+    /// Families whose newest value per series the overview shows (`latest_values`).
+    static let latestFamilies: Set<String> = [
+        "probe_success", "netwarden_link_up", "netwarden_default_route_present", "netwarden_icmp_loss_ratio",
+        "netwarden_icmp_rtt_seconds", "netwarden_wifi_signal_dbm", "netwarden_wifi_stations",
+    ]
+
+    struct SeriesKey: Hashable {
+        var identity: WireIdentity
+        var name: String
+        var labels: String
+    }
 
     struct RollupKey: Hashable {
         var identity: WireIdentity
@@ -23,6 +34,7 @@ struct ViewTablesUpdate {
     let lateAfterMilliseconds: Int64
     private var rollups: [RollupKey: (sum: Double, count: Int)] = [:]
     private var late: [WireIdentity: (from: Int64, to: Int64, records: Int)] = [:]
+    private var latest: [SeriesKey: (value: Double?, ts: Int64)] = [:]
 
     init(now: Int64, lateAfterMilliseconds: Int64 = SiteQueries.offlineAfterMilliseconds) {
         self.now = now
@@ -33,6 +45,12 @@ struct ViewTablesUpdate {
     mutating func add(_ group: WireSampleGroup) {
         noteArrival(group.identity, group.timestampMilliseconds)
         let hour = group.timestampMilliseconds / Self.hour * Self.hour
+        for sample in group.samples where Self.latestFamilies.contains(sample.name) {
+            // The labels exactly as `samples` stores them, so both tables name a series alike.
+            let key = SeriesKey(identity: group.identity, name: sample.name, labels: IngestStore.json(sample.labels))
+            if let current = latest[key], current.ts > group.timestampMilliseconds { continue }
+            latest[key] = (sample.value, group.timestampMilliseconds)
+        }
         for sample in group.samples where Self.rolledUp.contains(sample.name) {
             guard let value = sample.value, value.isFinite else { continue }
             let part: String
@@ -91,6 +109,23 @@ struct ViewTablesUpdate {
                 ])
             }
         }
+        if !latest.isEmpty {
+            // A backlog older than what is stored never replaces a newer value.
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO latest_values (trust, site, gateway, name, labels, value, ts) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (trust, site, gateway, name, labels) DO UPDATE SET
+                        value = excluded.value, ts = excluded.ts
+                    WHERE excluded.ts >= latest_values.ts
+                    """
+            )
+            for (key, newest) in latest {
+                try statement.execute(arguments: [
+                    key.identity.trust, key.identity.site, key.identity.gateway, key.name, key.labels, newest.value,
+                    newest.ts,
+                ])
+            }
+        }
         for (identity, range) in late {
             try db.execute(
                 sql: """
@@ -104,11 +139,12 @@ struct ViewTablesUpdate {
         }
     }
 
-    /// Retention for the view tables: rollups and late deliveries go with the samples they
-    /// describe. `filter_checks` is one row per check ever run and is kept: a check that stopped
+    /// Retention for the view tables: rollups, late deliveries and latest values go with the
+    /// samples they describe. `filter_checks` is one row per check ever run and is kept: a check that stopped
     /// running is exactly what the coverage view must go on showing as untested.
     static func prune(_ db: Database, sampleCutoff: Int64) throws {
         try db.execute(sql: "DELETE FROM hourly_rollups WHERE hour_ms < ?", arguments: [sampleCutoff / hour * hour])
         try db.execute(sql: "DELETE FROM late_deliveries WHERE to_ms < ?", arguments: [sampleCutoff])
+        try db.execute(sql: "DELETE FROM latest_values WHERE ts < ?", arguments: [sampleCutoff])
     }
 }

@@ -37,7 +37,7 @@ enum CoveragePage {
             }
             body += "</ul>"
         }
-        body += grid(coverage: coverage, focus: focus, now: now)
+        body += grids(coverage: coverage, focus: focus, now: now)
         return HTML.page(
             title: "Filter coverage",
             refreshSeconds: refreshSeconds,
@@ -81,20 +81,36 @@ enum CoveragePage {
         case ("bypass", _): "Bypass routes (VPN, proxy, DoH, DoT) unreachable"
         case ("tls", "absent"): "No unexpected TLS interception"
         case ("tls", _): "TLS interception as configured"
-        case (_, "blocked"): "\(category) blocked"
-        case (_, "allowed"): "\(category) allowed (no over-blocking)"
-        default: "\(category) as expected (\(expectation))"
+        case (_, "blocked"): "\(capitalised(category)) blocked"
+        case (_, "allowed"): "\(capitalised(category)) allowed (no over-blocking)"
+        default: "\(capitalised(category)) as expected (\(expectation))"
         }
     }
 
-    static func grid(coverage: Coverage, focus: Focus, now: Int64) -> String {
+    static func capitalised(_ category: String) -> String {
+        category.prefix(1).uppercased() + String(category.dropFirst().map { $0 == "_" ? " " : $0 })
+    }
+
+    /// One grid per trust (each with its own categories), or the focused part of one.
+    static func grids(coverage: Coverage, focus: Focus, now: Int64) -> String {
+        guard focus.trust == nil else { return grid(coverage: coverage, focus: focus, now: now) }
+        var html = ""
+        for trust in Set(coverage.gateways.map(\.trust)).sorted() {
+            var trustFocus = focus
+            trustFocus.trust = trust
+            html += grid(coverage: coverage, focus: trustFocus, now: now, showAllLink: !focus.isEmpty)
+        }
+        return html
+    }
+
+    static func grid(coverage: Coverage, focus: Focus, now: Int64, showAllLink: Bool = true) -> String {
         var gateways = coverage.gateways
         var cells = coverage.cells
         var heading = "All schools"
         if let trust = focus.trust {
+            heading = "\(trust): every school"
             gateways = gateways.filter { $0.trust == trust }
             cells = cells.filter { $0.identity.trust == trust }
-            heading = trust
         }
         if let site = focus.site {
             gateways = gateways.filter { $0.site == site }
@@ -107,8 +123,8 @@ enum CoveragePage {
             gateways = gateways.filter { differing.contains($0.site) }
             heading = "\(trust): schools that differ on \(phrase(category: category, expectation: line.expectation))"
         }
-        var html = "<h2 id=\"grid-heading\">\(HTML.escape(heading))</h2>"
-        if !focus.isEmpty { html += "<p><a href=\"/coverage\">show every school</a></p>" }
+        var html = "<h2 class=\"grid-heading\">\(HTML.escape(heading))</h2>"
+        if showAllLink && !focus.isEmpty { html += "<p><a href=\"/coverage\">show every school</a></p>" }
         let categories = Set(cells.map(\.category)).sorted()
         guard !gateways.isEmpty else { return html + "<p class=\"muted\">No schools to show.</p>" }
         html += "<p class=\"muted\">Each cell: the date of the last conclusive test and the latest run's result; "

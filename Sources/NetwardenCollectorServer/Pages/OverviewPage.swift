@@ -79,8 +79,21 @@ enum OverviewPage {
             }
             body += "</tbody></table>"
         }
-        return HTML.page(title: "Schools", refreshSeconds: refreshSeconds, user: user, csrfToken: csrfToken, body: body)
+        return HTML.page(
+            title: "Schools",
+            refreshSeconds: refreshSeconds,
+            user: user,
+            csrfToken: csrfToken,
+            body: "<style>\(stylesheet)</style>" + body
+        )
     }
+
+    /// Badges and school names keep to one line; the muted detail under them may wrap.
+    static let stylesheet = """
+        table.overview .status{white-space:nowrap;display:inline-block;margin:.05em 0}
+        table.overview td:first-child a{white-space:nowrap}
+        table.overview .flag{color:#8a5a00;font-weight:600}
+        """
 
     static func badge(_ text: String, _ state: String) -> String {
         "<span class=\"status \(state)\">\(HTML.escape(text))</span>"
@@ -179,6 +192,16 @@ enum OverviewPage {
         if passing > 0 {
             lines.append(
                 badge("\(passing) pass", "online") + (failing.isEmpty && unsure.isEmpty ? " (all categories)" : "")
+            )
+        }
+        // Not proven for a week: the same rule as the coverage grid's flagged cells.
+        let stale = filter.categories.filter { category in
+            category.lastConclusiveMilliseconds.map { now - $0 > CoverageCell.staleAfterMilliseconds } ?? true
+        }.map(\.category)
+        if !stale.isEmpty {
+            lines.append(
+                "<a class=\"flag\" href=\"/coverage?trust=\(HTML.queryComponent(site.identity.trust))&amp;site=\(HTML.queryComponent(site.identity.site))\">⚠ untested 7 d</a> "
+                    + stale.map(HTML.escape).joined(separator: ", ")
             )
         }
         lines.append("<span class=\"muted\">run \(TimeText.ago(milliseconds: lastRun, now: now))</span>")

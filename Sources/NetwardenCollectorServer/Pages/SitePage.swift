@@ -131,7 +131,7 @@ extension SitePage {
             return html
         }
         html +=
-            "<p class=\"muted\">The newest \(compliance.count) records; each carries the hash that chains it to the "
+            "<p class=\"muted\">\(compliance.count == 1 ? "The only record" : "The newest \(compliance.count) records"); each carries the hash that chains it to the "
         html += "gateway's local log (<code>netwarden filter-test --verify-log</code>).</p>"
         html += """
             <table id="compliance"><thead><tr><th>When (UTC)</th><th>Vantage</th><th>Category</th><th>Check</th>\
