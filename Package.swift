@@ -414,6 +414,8 @@ let package = Package(
                 "NetwardenTestSupport",
                 // The wire contract test encodes with the daemon's own encoder.
                 "NetwardenDelivery", "NetwardenTelemetry",
+                // The views read filter checks from the compliance records the daemon writes.
+                "NetwardenFiltering",
                 // Tests read the collector's database with SQLite itself, read-only.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // Built with the tests: they start the real binary.

@@ -37,6 +37,11 @@ enum CoveragePage {
             }
             body += "</ul>"
         }
+        if !coverage.gateways.isEmpty {
+            body +=
+                "<p class=\"muted\">Grids: each cell gives the date of the last conclusive test and the latest run's "
+            body += "result; <span class=\"cell-stale-key\">flagged</span> when nothing conclusive came in 7 days.</p>"
+        }
         body += grids(coverage: coverage, focus: focus, now: now)
         return HTML.page(
             title: "Filter coverage",
@@ -127,8 +132,6 @@ enum CoveragePage {
         if showAllLink && !focus.isEmpty { html += "<p><a href=\"/coverage\">show every school</a></p>" }
         let categories = Set(cells.map(\.category)).sorted()
         guard !gateways.isEmpty else { return html + "<p class=\"muted\">No schools to show.</p>" }
-        html += "<p class=\"muted\">Each cell: the date of the last conclusive test and the latest run's result; "
-        html += "<span class=\"cell-stale-key\">flagged</span> when nothing conclusive came in 7 days.</p>"
         html += "<table id=\"coverage\" class=\"coverage\"><thead><tr><th>School</th><th>Vantage</th>"
         html += categories.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         let byGateway = Dictionary(grouping: cells) { $0.identity }
