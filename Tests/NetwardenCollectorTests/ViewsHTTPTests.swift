@@ -169,4 +169,34 @@ struct ViewsHTTPTests {
         #expect(Int64(cells.first?["last_conclusive_ms"] as? Int ?? 0) == now - 60_000)
         await collector.stop()
     }
+
+    /// A backlog delivered over several batches is one late period; a separate one is another.
+    @Test func aBacklogOverSeveralBatchesIsOneLatePeriod() async throws {
+        let collector = try CollectorUnderTest()
+        try await collector.start()
+        let token = try await collector.addAgent("birch")
+        let school = ViewScenario.birch
+        let now = TestBatch.nowMilliseconds()
+        let minute = ViewScenario.minute
+        func backlog(_ number: Int, from start: Int64) -> String {
+            ViewScenario.batch(
+                school,
+                number: number,
+                (0..<3).map { step in
+                    ViewScenario.health("b\(number)-\(step)", ts: start + Int64(step) * minute, school, loss: 1)
+                }
+            )
+        }
+        // 5 h ago for 6 minutes in two batches, then 2 h ago.
+        #expect(try await collector.ingest(backlog(1, from: now - 300 * minute), token: token).status == 200)
+        #expect(try await collector.ingest(backlog(2, from: now - 297 * minute), token: token).status == 200)
+        #expect(try await collector.ingest(backlog(3, from: now - 120 * minute), token: token).status == 200)
+        #expect(try collector.count("SELECT COUNT(*) FROM late_deliveries") == 2)
+        #expect(try collector.count("SELECT SUM(records) FROM late_deliveries") == 9)
+        #expect(
+            try collector.count("SELECT MAX(to_ms) - MIN(from_ms) FROM late_deliveries WHERE records = 6")
+                == Int(5 * minute)
+        )
+        await collector.stop()
+    }
 }

@@ -127,6 +127,25 @@ struct ViewTablesUpdate {
             }
         }
         for (identity, range) in late {
+            // A backlog spans many batches (and a gateway whose clock lags sends "late" data
+            // all day): a batch overlapping or continuing one of the gateway's late periods
+            // extends it, so the table holds periods, not one row per batch.
+            try db.execute(
+                sql: """
+                    UPDATE late_deliveries SET from_ms = MIN(from_ms, ?4), to_ms = MAX(to_ms, ?5), received_ms = ?6,
+                        records = records + ?7
+                    WHERE id = (
+                        SELECT id FROM late_deliveries WHERE trust = ?1 AND site = ?2 AND gateway = ?3
+                            AND to_ms >= ?4 - ?8 AND from_ms <= ?5 + ?8
+                        ORDER BY to_ms DESC LIMIT 1
+                    )
+                    """,
+                arguments: [
+                    identity.trust, identity.site, identity.gateway, range.from, range.to, now, range.records,
+                    Self.lateMergeGapMilliseconds,
+                ]
+            )
+            guard db.changesCount == 0 else { continue }
             try db.execute(
                 sql: """
                     INSERT INTO late_deliveries (trust, site, gateway, from_ms, to_ms, received_ms, records)
@@ -138,6 +157,10 @@ struct ViewTablesUpdate {
             )
         }
     }
+
+    /// Late data within this of the previous late period's end continues it (the daemon
+    /// samples its links every few seconds, so a real backlog has no longer holes).
+    static let lateMergeGapMilliseconds: Int64 = 5 * 60_000
 
     /// Retention for the view tables: rollups, late deliveries and latest values go with the
     /// samples they describe. `filter_checks` is one row per check ever run and is kept: a check that stopped
