@@ -76,10 +76,10 @@ extension CollectorServer {
                 // The compliance records have a section of their own; here they would bury the rest.
                 events: try await queries.events(
                     identity,
-                    excludingKind: FilterCheckRecordKind.compliance,
+                    excludingKind: SiteQueries.complianceEventKind,
                     limit: eventLimit
                 ),
-                compliance: try await queries.events(identity, kind: FilterCheckRecordKind.compliance, limit: 100),
+                compliance: try await queries.events(identity, kind: SiteQueries.complianceEventKind, limit: 100),
                 cells: CoverageCell.cells(try await queries.filterChecks(identity)),
                 samples: try await queries.latestSamples(identity, now: now),
                 charts: try await SiteCharts.load(
@@ -97,9 +97,4 @@ extension CollectorServer {
         var status: HTTPResponse.Status
         var message: String
     }
-}
-
-/// The event kind of a filter check's evidence record.
-enum FilterCheckRecordKind {
-    static let compliance = "filter_compliance"
 }

@@ -17,6 +17,9 @@ public struct LateDelivery: Sendable, Equatable {
 }
 
 extension SiteQueries {
+    /// The kind of the event the daemon sends for every filter check run: the compliance log.
+    public static let complianceEventKind = "filter_compliance"
+
     /// The coverage grid and trust-wide lines.
     public func coverage(now: Int64) async throws(CollectorError) -> Coverage {
         try await database.asyncRead { db in

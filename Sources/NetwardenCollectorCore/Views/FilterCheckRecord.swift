@@ -16,7 +16,7 @@ struct FilterCheckRecord: Sendable {
     var status: String
     var timestampMilliseconds: Int64
 
-    static let eventKind = "filter_compliance"
+    static let eventKind = SiteQueries.complianceEventKind
 
     /// nil when the event lacks what identifies a check (an older or foreign agent): the event
     /// is still stored as evidence, it just does not count towards coverage.

@@ -48,7 +48,8 @@ enum CoveragePage {
             refreshSeconds: refreshSeconds,
             user: user,
             csrfToken: csrfToken,
-            body: "<style>\(stylesheet)</style>" + body
+            body: body,
+            styles: stylesheet
         )
     }
 

@@ -38,13 +38,14 @@ enum HTML {
     }
 
     /// The page frame: title, the refresh interval (nil for forms), the signed-in bar with its
-    /// logout form, and the body.
+    /// logout form, the body, and a page's own `styles`.
     static func page(
         title: String,
         refreshSeconds: Int?,
         user: String?,
         csrfToken: String?,
-        body: String
+        body: String,
+        styles: String = ""
     ) -> String {
         var head = """
             <!DOCTYPE html>
@@ -53,7 +54,7 @@ enum HTML {
             <title>\(escape(title)) · netwarden</title>
             """
         if let refreshSeconds { head += "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">" }
-        head += "<style>\(stylesheet)\(SVGChart.stylesheet)</style></head><body>"
+        head += "<style>\(stylesheet)\(SVGChart.stylesheet)\(styles)</style></head><body>"
         var bar = "<header><a class=\"brand\" href=\"/\">netwarden</a>"
         if let user {
             bar += "<span class=\"who\">signed in as \(escape(user))</span>"

@@ -84,7 +84,8 @@ enum OverviewPage {
             refreshSeconds: refreshSeconds,
             user: user,
             csrfToken: csrfToken,
-            body: "<style>\(stylesheet)</style>" + body
+            body: body,
+            styles: stylesheet
         )
     }
 
@@ -140,26 +141,23 @@ enum OverviewPage {
     }
 
     static func probes(_ site: SiteSummary, kind: String) -> String {
-        let probes = site.probes.filter { $0.kind == kind }
         let day = site.health.success24h[kind].map {
             " <span class=\"muted\">/ \(Int(($0 * 100).rounded()))% 24 h</span>"
         }
-        guard !probes.isEmpty else { return day.map { dash + $0 } ?? dash }
+        return probeCell(site.probes.filter { $0.kind == kind }, day: day)
+    }
+
+    static func otherProbes(_ site: SiteSummary) -> String {
+        probeCell(site.probes.filter { $0.kind != "dns" && $0.kind != "http" }, day: nil)
+    }
+
+    /// "2/3 ok", the 24-hour success after it when known, and the failing probes by name.
+    static func probeCell(_ probes: [SiteSummary.ProbeStatus], day: String?) -> String {
+        guard !probes.isEmpty else { return dash + (day ?? "") }
         let ok = probes.count { $0.success == 1 }
         let known = probes.count { $0.success != nil }
         var html = badge("\(ok)/\(known) ok", ok == known ? "online" : ok == 0 ? "offline" : "warn")
         html += day ?? ""
-        let failing = probes.filter { $0.success == 0 }.map { HTML.escape($0.probe) }
-        if !failing.isEmpty { html += "<br><span class=\"muted\">failing: \(failing.joined(separator: ", "))</span>" }
-        return html
-    }
-
-    static func otherProbes(_ site: SiteSummary) -> String {
-        let probes = site.probes.filter { $0.kind != "dns" && $0.kind != "http" }
-        guard !probes.isEmpty else { return dash }
-        let ok = probes.count { $0.success == 1 }
-        let known = probes.count { $0.success != nil }
-        var html = badge("\(ok)/\(known) ok", ok == known ? "online" : ok == 0 ? "offline" : "warn")
         let failing = probes.filter { $0.success == 0 }.map { HTML.escape($0.probe) }
         if !failing.isEmpty { html += "<br><span class=\"muted\">failing: \(failing.joined(separator: ", "))</span>" }
         return html
