@@ -81,6 +81,12 @@ struct ViewsHTTPTests {
         #expect(!events.contains { $0["kind"] as? String == "filter_compliance" }, "compliance apart from events")
         let charts = try #require(birch["charts"] as? [String: Any])
         #expect((charts["outage_marks"] as? [String])?.count == 96)
+        // The backlog's measurements are charted at their own times: total loss, and the
+        // average round-trip time only (not min/max).
+        let lossBars = (charts["icmp_loss_percent"] as? [Any] ?? []).compactMap { $0 as? Double }
+        let rttBars = (charts["icmp_rtt_milliseconds"] as? [Any] ?? []).compactMap { $0 as? Double }
+        #expect(!lossBars.isEmpty && lossBars.allSatisfy { $0 == 100 }, "\(lossBars)")
+        #expect(!rttBars.isEmpty && rttBars.allSatisfy { abs($0 - 12) < 1e-6 }, "\(rttBars)")
         let birchPage = try await collector.request("GET", "/site?\(ViewScenario.birch.query)", extra: basic)
         #expect(birchPage.body.contains("id=\"outages\"") && birchPage.body.contains("backlog arrived"))
         #expect(birchPage.body.contains("no data reached the collector"))

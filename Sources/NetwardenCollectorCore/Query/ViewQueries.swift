@@ -30,6 +30,43 @@ extension SiteQueries {
         }
     }
 
+    /// The mean of one family per time bucket (`buckets` of `width` ms from `start`), averaged
+    /// in SQLite so a week of samples never crosses into Swift: nil where the bucket has no
+    /// sample, NaN where it has only values the agent could not compute. `stat` keeps only the
+    /// series with that `stat` label (the ICMP round-trip family carries min/avg/max/...).
+    public func bucketMeans(
+        _ identity: WireIdentity,
+        name: String,
+        stat: String? = nil,
+        start: Int64,
+        width: Int64,
+        buckets: Int
+    ) async throws(CollectorError) -> [Double?] {
+        try await database.asyncRead { db in
+            var means = [Double?](repeating: nil, count: buckets)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT (ts - ?5) / ?6 AS bucket, AVG(value), COUNT(*) FROM samples
+                    WHERE trust = ?1 AND site = ?2 AND gateway = ?3 AND name = ?4 AND ts >= ?5 AND ts < ?7
+                        AND (?8 IS NULL OR json_extract(labels, '$.stat') = ?8)
+                    GROUP BY bucket
+                    """,
+                arguments: [
+                    identity.trust, identity.site, identity.gateway, name, start, width,
+                    start + width * Int64(buckets), stat,
+                ]
+            )
+            for row in rows {
+                let bucket: Int = row[0]
+                guard bucket >= 0 && bucket < buckets else { continue }
+                let mean: Double? = row[1]
+                means[bucket] = mean ?? .nan
+            }
+            return means
+        }
+    }
+
     /// One gateway's late deliveries that overlap `[since, ∞)`, oldest first.
     public func lateDeliveries(_ identity: WireIdentity, since: Int64) async throws(CollectorError) -> [LateDelivery] {
         try await database.asyncRead { db in

@@ -7,26 +7,6 @@ import NetwardenCollectorCore
 /// and later backfills, so its outage arrives as red (failed probes, loss); grey means nothing
 /// reached us for that time, i.e. the gateway itself (or netwarden on it) was down.
 enum SVGChart {
-    /// Per-bucket means of `samples` over `[start, start + buckets * width)`; nil where empty.
-    static func bucketMeans(_ samples: [StoredSample], start: Int64, width: Int64, buckets: Int) -> [Double?] {
-        var sums = [Double](repeating: 0, count: buckets)
-        var counts = [Int](repeating: 0, count: buckets)
-        var seen = [Bool](repeating: false, count: buckets)
-        for sample in samples {
-            let index = Int((sample.timestampMilliseconds - start) / width)
-            guard index >= 0 && index < buckets else { continue }
-            seen[index] = true
-            if let value = sample.value, value.isFinite {
-                sums[index] += value
-                counts[index] += 1
-            }
-        }
-        return (0..<buckets).map { index in
-            guard seen[index] else { return nil }
-            return counts[index] == 0 ? .nan : sums[index] / Double(counts[index])
-        }
-    }
-
     /// `values` drawn as bars scaled to `maximum` (nil: the largest value). `goodIsHigh`
     /// colours bars: for success a low bar is bad, for loss or latency a high one.
     static func render(

@@ -38,17 +38,20 @@ struct SiteCharts {
         let end = (now / width + 1) * width
         let start = end - width * Int64(bucketCount)
         let firstBucket = Int(max(0, min(Int64(bucketCount), (firstSeen - start) / width)))
-        func means(_ samples: [StoredSample], scale: Double) -> [Double?] {
-            SVGChart.bucketMeans(samples, start: start, width: width, buckets: bucketCount).map {
-                $0.map { $0 * scale }
-            }
+        func means(_ name: String, stat: String? = nil, scale: Double) async throws(CollectorError) -> [Double?] {
+            try await queries.bucketMeans(
+                identity,
+                name: name,
+                stat: stat,
+                start: start,
+                width: width,
+                buckets: bucketCount
+            ).map { $0.map { $0 * scale } }
         }
-        let success = try await queries.series(identity, name: "probe_success", since: start)
-        let loss = try await queries.series(identity, name: "netwarden_icmp_loss_ratio", since: start)
+        let success = try await means("probe_success", scale: 100)
+        let loss = try await means("netwarden_icmp_loss_ratio", scale: 100)
         // The family carries min/avg/median/max/stddev as `stat`; the chart shows the average.
-        let rtt = try await queries.series(identity, name: "netwarden_icmp_rtt_seconds", since: start).filter {
-            $0.labels.contains { $0.name == "stat" && $0.value == "avg" }
-        }
+        let latency = try await means("netwarden_icmp_rtt_seconds", stat: "avg", scale: 1000)
         let present = try await queries.presentBuckets(identity, start: start, width: width, buckets: bucketCount)
         let late = try await queries.lateDeliveries(identity, since: start)
         return SiteCharts(
@@ -57,9 +60,9 @@ struct SiteCharts {
             end: end,
             width: width,
             firstBucket: firstBucket,
-            success: means(success, scale: 100),
-            loss: means(loss, scale: 100),
-            latency: means(rtt, scale: 1000),
+            success: success,
+            loss: loss,
+            latency: latency,
             outages: OutageTimeline(
                 start: start,
                 width: width,
