@@ -4,7 +4,7 @@ import NetwardenWire
 /// The trust overview: every school on one screen, worst first.
 ///
 /// The table is a list of ``Column``s: a new column is one more entry in `columns`, a new
-/// section above or below the table one more string in `render`'s `sections`.
+/// section below the table one more string in `render`'s `sections`.
 enum OverviewPage {
     static let refreshSeconds = 30
 
@@ -56,7 +56,15 @@ enum OverviewPage {
         Column(header: "Events 24 h") { site, _ in "\(site.eventsLast24h)" },
     ]
 
-    static func render(sites: [SiteSummary], now: Int64, user: String, csrfToken: String?) -> String {
+    /// `sections` (HTML, escaped by their makers) follow the schools table in order: open alerts,
+    /// silences, anything else a handler adds to the overview.
+    static func render(
+        sites: [SiteSummary],
+        now: Int64,
+        user: String,
+        csrfToken: String?,
+        sections: [String] = []
+    ) -> String {
         let offline = sites.count { !$0.online }
         let failing = sites.count { $0.filter.count(.fail) > 0 || $0.filterLeaksLast24h > 0 }
         var body = "<h1>Schools</h1>"
@@ -79,6 +87,7 @@ enum OverviewPage {
             }
             body += "</tbody></table>"
         }
+        body += sections.joined()
         return HTML.page(
             title: "Schools",
             refreshSeconds: refreshSeconds,
