@@ -78,6 +78,13 @@ struct DaemonToCollectorTests {
             probes.contains { $0["probe"] as? String == "closed-port" && ($0["success"] as? Double) == 0 },
             "\(probes)"
         )
+        // The overview's health comes from the daemon's own families: its uplink (lo) is up.
+        let uplinks = try #require(site["uplinks"] as? [[String: Any]], "\(site)")
+        #expect(
+            uplinks.contains { $0["interface"] as? String == "lo" && $0["up"] as? Bool == true },
+            "\(uplinks)"
+        )
+        #expect(site["default_route_present"] is Bool || site["default_route_present"] is NSNull)
         // The daemon's link samples (lo) arrived too, with identity stored once per row.
         #expect(
             try collector.count(
@@ -93,6 +100,7 @@ struct DaemonToCollectorTests {
         let overview = try await collector.request("GET", "/", extra: basic)
         #expect(overview.status == 200)
         #expect(overview.body.contains("oak-primary") && overview.body.contains("closed-port"))
+        #expect(overview.body.contains("1/1 up"), "the uplink column shows lo up")
         let page = try await collector.request(
             "GET",
             "/site?trust=oak-trust&site=oak-primary&gateway=gw1",
