@@ -41,17 +41,32 @@ struct ViewTablesStorageTests {
                         arguments: ["r\(index)", "probe_success", #"{"probe":"resolver","kind":"dns"}"#, 1.0, ts]
                     )
                 }
+                // A pass, then an inconclusive run: the latest result and the latest proof differ.
+                for (id, ts, run, status) in [
+                    ("e1", now - Self.hour, "r1", "pass"), ("e2", now - Self.hour / 2, "r2", "inconclusive"),
+                    ("e3", now - 3 * Self.hour, "r0", "fail"),
+                ] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO events (agent_id, event_id, trust, site, gateway, ts, kind, severity, subject,
+                                evidence, attributes, received_ms)
+                            VALUES (1, ?, 't', 'oak', 'gw1', ?, 'filter_compliance', 'info', 's', 'e', ?, ?)
+                            """,
+                        arguments: [
+                            id, ts,
+                            #"{"run":"\#(run)","vantage":"students","check":"google","kind":"safe_search","category":"safe_search","expect":"enforced","status":"\#(status)"}"#,
+                            now,
+                        ]
+                    )
+                }
+                // Evidence without a check name is kept but counts towards no check.
                 try db.execute(
                     sql: """
                         INSERT INTO events (agent_id, event_id, trust, site, gateway, ts, kind, severity, subject,
                             evidence, attributes, received_ms)
-                        VALUES (1, 'e1', 't', 'oak', 'gw1', ?, 'filter_compliance', 'info', 's', 'e', ?, ?)
+                        VALUES (1, 'e4', 't', 'oak', 'gw1', ?, 'filter_compliance', 'info', 's', 'e', ?, ?)
                         """,
-                    arguments: [
-                        now - Self.hour,
-                        #"{"run":"r1","vantage":"students","check":"google","kind":"safe_search","category":"safe_search","expect":"enforced","status":"pass"}"#,
-                        now,
-                    ]
+                    arguments: [now, #"{"category":"gambling","status":"fail"}"#, now]
                 )
             }
         }
@@ -62,9 +77,14 @@ struct ViewTablesStorageTests {
         #expect(site.health.lossNow == 0)
         #expect(site.health.success24h["dns"] == 1)
         #expect(site.filter.categories.map(\.category) == ["safe_search"])
-        #expect(site.filter.categories.first?.latest == .pass)
+        #expect(site.filter.categories.first?.latest == .inconclusive)
+        #expect(site.filter.categories.first?.lastRunMilliseconds == now - Self.hour / 2)
+        #expect(site.filter.categories.first?.lastConclusiveMilliseconds == now - Self.hour)
+        let checks = try await queries.filterChecks(WireIdentity(trust: "t", site: "oak", gateway: "gw1"))
+        #expect(checks.count == 1)
+        #expect(checks.first?.lastConclusiveStatus == "pass" && checks.first?.run == "r2")
         let coverage = try await queries.coverage(now: now)
-        #expect(coverage.lines.first?.passing == ["oak"])
+        #expect(coverage.lines.first?.differing.map(\.reason) == ["inconclusive"])
     }
 
     @Test func retentionRemovesViewRowsWithTheirSamples() async throws {

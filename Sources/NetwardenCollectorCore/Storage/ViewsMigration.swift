@@ -97,26 +97,40 @@ extension CollectorDatabase {
                     GROUP BY trust, site, gateway, name, labels
                     """
             )
-            // Oldest first, through the same upsert ingest uses, so the newest result wins.
-            let rows = try Row.fetchCursor(
-                db,
+            // Each check's newest result, then its newest conclusive one, in SQLite alone: years of
+            // evidence records cross into Swift neither row by row nor all at once. The same rules
+            // as FilterCheckRecord: a record without check, category or status does not count.
+            let checks = """
+                SELECT trust, site, gateway, ts,
+                    COALESCE(json_extract(attributes, '$.vantage'), '') AS vantage,
+                    json_extract(attributes, '$.category') AS category,
+                    COALESCE(json_extract(attributes, '$.kind'), '') AS check_kind,
+                    json_extract(attributes, '$.check') AS check_name,
+                    COALESCE(json_extract(attributes, '$.expect'), '') AS expect,
+                    COALESCE(json_extract(attributes, '$.run'), '') AS run,
+                    json_extract(attributes, '$.status') AS status
+                FROM events WHERE kind = 'filter_compliance'
+                """
+            let valid = "category != '' AND check_name != '' AND status IS NOT NULL"
+            let key = "trust, site, gateway, vantage, category, check_kind, check_name"
+            // With one MAX() aggregate, SQLite takes the other columns from the row holding it.
+            try db.execute(
                 sql: """
-                    SELECT trust, site, gateway, ts, attributes FROM events
-                    WHERE kind = 'filter_compliance' ORDER BY ts, id
+                    INSERT INTO filter_checks (\(key), expect, run, status, last_ts)
+                    SELECT \(key), expect, run, status, MAX(ts) FROM (\(checks)) WHERE \(valid) GROUP BY \(key)
                     """
             )
-            while let row = try rows.next() {
-                guard
-                    let check = FilterCheckRecord(
-                        trust: row["trust"],
-                        site: row["site"],
-                        gateway: row["gateway"],
-                        timestampMilliseconds: row["ts"],
-                        attributes: SiteQueries.pairs(row["attributes"])
-                    )
-                else { continue }
-                try check.upsert(db)
-            }
+            try db.execute(
+                sql: """
+                    INSERT INTO filter_checks (\(key), expect, run, status, last_ts, last_conclusive_ts,
+                        last_conclusive_status)
+                    SELECT \(key), expect, run, status, ts, MAX(ts), status FROM (\(checks))
+                    WHERE \(valid) AND status IN ('pass', 'fail') GROUP BY \(key)
+                    ON CONFLICT (\(key)) DO UPDATE SET
+                        last_conclusive_ts = excluded.last_conclusive_ts,
+                        last_conclusive_status = excluded.last_conclusive_status
+                    """
+            )
         }
     }
 }
