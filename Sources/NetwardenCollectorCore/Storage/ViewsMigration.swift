@@ -75,6 +75,8 @@ extension CollectorDatabase {
                     CREATE INDEX events_site_kind_ts ON events(trust, site, gateway, kind, ts);
                     """
             )
+            // Only what the 24-hour figures read (two days, the samples_ts index finds them), so
+            // the upgrade does not scan a month of every school's samples.
             try db.execute(
                 sql: """
                     INSERT INTO hourly_rollups (trust, site, gateway, name, part, hour_ms, sum, count)
@@ -82,7 +84,8 @@ extension CollectorDatabase {
                         CASE name WHEN 'probe_success' THEN COALESCE(json_extract(labels, '$.kind'), '') ELSE '' END,
                         ts / 3600000 * 3600000, SUM(value), COUNT(value)
                     FROM samples
-                    WHERE value IS NOT NULL AND (name IN ('netwarden_icmp_loss_ratio', 'probe_success')
+                    WHERE ts >= (CAST(strftime('%s', 'now') AS INTEGER) - 2 * 86400) * 1000 AND value IS NOT NULL
+                        AND (name IN ('netwarden_icmp_loss_ratio', 'probe_success')
                         OR (name = 'netwarden_icmp_rtt_seconds' AND json_extract(labels, '$.stat') = 'avg'))
                     GROUP BY 1, 2, 3, 4, 5, 6
                     """
