@@ -102,7 +102,9 @@ enum SitePage {
             refreshSeconds: refreshSeconds,
             user: user,
             csrfToken: csrfToken,
-            body: body
+            body: body,
+            // The health row is the overview's row: the same badges and flags.
+            styles: OverviewPage.stylesheet
         )
     }
 }
