@@ -128,6 +128,7 @@ public final class CollectorDatabase: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2-alerting") { db in try AlertingSchema.migrate(db) }
         return migrator
     }
 
