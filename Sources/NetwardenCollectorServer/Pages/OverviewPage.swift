@@ -5,7 +5,13 @@ import NetwardenWire
 enum OverviewPage {
     static let refreshSeconds = 30
 
-    static func render(sites: [SiteSummary], now: Int64, user: String, csrfToken: String?) -> String {
+    static func render(
+        sites: [SiteSummary],
+        now: Int64,
+        user: String,
+        csrfToken: String?,
+        alerting: String = ""
+    ) -> String {
         let offline = sites.count { !$0.online }
         var body = "<h1>Schools</h1>"
         body += "<p class=\"summary\">\(sites.count) gateway\(sites.count == 1 ? "" : "s"), "
@@ -25,6 +31,8 @@ enum OverviewPage {
             for site in sites { body += row(site, now: now) }
             body += "</tbody></table>"
         }
+        // Open alerts per school and the silences in force (OverviewAlertsSection).
+        body += alerting
         return HTML.page(title: "Schools", refreshSeconds: refreshSeconds, user: user, csrfToken: csrfToken, body: body)
     }
 
