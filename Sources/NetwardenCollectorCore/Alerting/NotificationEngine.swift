@@ -280,7 +280,9 @@ public struct NotificationEngine: Sendable {
             // Its firing went into a late summary; only its resolution is still to come.
             if summarized.contains(fingerprint) { continue }
             if let reason = suppression(of: alert, now: now) {
-                record(alert, reason, now: now)
+                // One already sent is simply not repeated; the history records only what the
+                // receiver never heard of.
+                if !group.notified.contains(fingerprint) { record(alert, reason, now: now) }
                 continue
             }
             firing.append(alert)

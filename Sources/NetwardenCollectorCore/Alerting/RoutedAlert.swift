@@ -79,7 +79,7 @@ public struct RoutedAlert: Sendable, Equatable {
 }
 
 /// Why a firing alert was recorded but not sent.
-public enum Suppression: Sendable, Equatable {
+public enum Suppression: Sendable, Hashable {
     /// The school is offline or its uplink is down (the named alert); the symptom is implied.
     case inhibited(by: String)
     case silenced(id: String, comment: String)

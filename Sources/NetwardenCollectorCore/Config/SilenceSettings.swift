@@ -50,7 +50,8 @@ enum SilenceSettings {
             if let starts, let ends {
                 if ends <= starts { block.report(key: "ends", "not after starts; expected a later time") }
                 schedule = .once(starts: starts, ends: ends)
-            } else if block.isPresent {
+            } else if block.isPresent, block.table["starts"] == nil || block.table["ends"] == nil {
+                // (A value that is present but wrong was reported already.)
                 block.report(.missingKey, key: starts == nil ? "starts" : "ends", "expected both starts and ends")
             }
         } else if recurring {
