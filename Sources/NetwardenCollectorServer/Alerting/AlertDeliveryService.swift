@@ -92,7 +92,7 @@ final class AlertDeliveryService: Service, Sendable {
         )
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                var lastStep: Int64 = .min
+                var lastStep: Int64 = 0
                 while !stopping.load(ordering: .relaxed) {
                     let now = clock()
                     let due = engine.withLock { $0.nextDeadline }.map { $0 <= now } ?? false

@@ -1,3 +1,4 @@
+import Foundation
 import NetwardenCollectorCore
 import NetwardenCore
 import NetwardenHTTP
@@ -24,10 +25,15 @@ final class CurlNotificationTransport: NotificationTransport {
             case .success(let response):
                 return .http(status: response.status, retryAfter: response.retryAfter)
             case .failure(let error):
+                // curl's words name the URL; a Slack or Teams path is the credential itself.
+                let words = error.message.replacingOccurrences(
+                    of: UploadRequest.displayURL(url),
+                    with: receiver.destination
+                )
                 return TransportResult(
                     delivered: false,
                     retryable: error.code != .configuration && error.code != .cancelled,
-                    detail: "\(error.code): \(error.message)"
+                    detail: "\(error.code): \(words)"
                 )
             }
         case .email(let from, let to, let bytes):

@@ -75,7 +75,8 @@ struct ReceiverPayloadTests {
             let token = try await collector.addAgent("oak-primary-gw1")
             let now = TestBatch.nowMilliseconds()
             let firing = AlertingTestSupport.alertEvent(id: "a-1", firing: true, since: now - 3000, ts: now)
-            #expect(try await collector.ingest(AlertingTestSupport.batch(1, [firing]), token: token).status == 200)
+            let stored = try await collector.ingest(AlertingTestSupport.batch(1, [firing]), token: token)
+            #expect(stored.status == 200, "\(stored.body)")
 
             let requests = try await http.requests(atLeast: 2, timeout: .seconds(30))
             #expect(
