@@ -192,7 +192,8 @@ struct AlertRoutingEndToEndTests {
             let history = try await collector.request("GET", "/api/v1/notifications?outcome=suppressed", extra: basic)
             let rows = AlertingTestSupport.json(history.body)["notifications"] as? [[String: Any]] ?? []
             #expect(rows.count == 1, "\(history.body)")
-            #expect((rows.first?["alerts"] as? String)?.hasPrefix("probe_down(probe=vle)@gw1 firing") == true)
+            let held = rows.first?["alerts"] as? String ?? ""
+            #expect(held.hasPrefix("probe_down(") && held.contains("probe=vle") && held.hasSuffix("@gw1 firing"), "\(held)")
             #expect(rows.first?["reason"] as? String == "inhibited: inhibited by school_offline")
             let open = try await collector.request("GET", "/api/v1/alerts", extra: basic)
             let alerts = AlertingTestSupport.json(open.body)["alerts"] as? [[String: Any]] ?? []
