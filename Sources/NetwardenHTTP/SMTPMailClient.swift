@@ -75,7 +75,11 @@ public final class SMTPMailClient: Sendable {
     }
 
     /// Sends one message (`message` is the whole RFC 5322 text, CRLF line ends) to `recipients`.
-    public func send(from: String, to recipients: [String], message: [UInt8]) async -> Result<
+    public func send(
+        from: String,
+        to recipients: [String],
+        message: [UInt8]
+    ) async -> Result<
         SMTPMailSettings.Receipt, UploadError
     > {
         let cancellation = TransferCancellation()
@@ -83,7 +87,12 @@ public final class SMTPMailClient: Sendable {
             await withCheckedContinuation { continuation in
                 worker.submit { session in
                     continuation.resume(
-                        returning: session.send(from: from, to: recipients, message: message, cancellation: cancellation)
+                        returning: session.send(
+                            from: from,
+                            to: recipients,
+                            message: message,
+                            cancellation: cancellation
+                        )
                     )
                 }
             }
@@ -228,7 +237,11 @@ final class SMTPSession {
             if responseCode > 0 { words += " (server said \(responseCode))" }
             return .failure(
                 UploadError(
-                    code: UploadFailureClassification.code(for: code, message: words, cancelled: cancellation.isCancelled),
+                    code: UploadFailureClassification.code(
+                        for: code,
+                        message: words,
+                        cancelled: cancellation.isCancelled
+                    ),
                     message: "\(target): \(words)",
                     curlCode: Int(code.rawValue)
                 )

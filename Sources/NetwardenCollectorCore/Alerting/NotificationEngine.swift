@@ -219,7 +219,9 @@ public struct NotificationEngine: Sendable {
             var alert = alert
             alert.suppression = summarized.contains(alert.fingerprint) ? .lateSummary : suppression(of: alert, now: now)
             return alert
-        }.sorted { ($0.trust, $0.site, $0.alertname, $0.fingerprint) < ($1.trust, $1.site, $1.alertname, $1.fingerprint) }
+        }.sorted {
+            ($0.trust, $0.site, $0.alertname, $0.fingerprint) < ($1.trust, $1.site, $1.alertname, $1.fingerprint)
+        }
     }
 
     /// The silences active at `now`.
@@ -335,7 +337,8 @@ public struct NotificationEngine: Sendable {
             if !alert.seriesText.isEmpty { text += " (\(alert.seriesText))" }
             if let at = fired[fingerprint] { text += " fired \(CivilDate.shortTime(milliseconds: at))" }
             if let at = resolvedAt[fingerprint] {
-                text += (fired[fingerprint] == nil ? " resolved " : ", resolved ") + CivilDate.shortTime(milliseconds: at)
+                text +=
+                    (fired[fingerprint] == nil ? " resolved " : ", resolved ") + CivilDate.shortTime(milliseconds: at)
             } else if alert.status == .firing {
                 text += ", still firing"
                 stillFiring = true

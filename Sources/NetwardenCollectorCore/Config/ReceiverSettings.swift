@@ -139,7 +139,11 @@ public struct ReceiverSettings: Sendable, Equatable {
                 block.report(key: url != nil ? "url" : "url_file", "email receivers take smtp_host, not a URL")
             }
             if host == nil {
-                block.report(.missingKey, key: "smtp_host", "missing; expected a line like smtp_host = \"smtp.example.org\"")
+                block.report(
+                    .missingKey,
+                    key: "smtp_host",
+                    "missing; expected a line like smtp_host = \"smtp.example.org\""
+                )
             }
             if from == nil && block.table["from"] == nil {
                 block.report(.missingKey, key: "from", "missing; expected a line like from = \"netwarden@example.org\"")
@@ -159,7 +163,10 @@ public struct ReceiverSettings: Sendable, Equatable {
                 )
             }
             if username != nil && tls == .none {
-                block.report(key: "smtp_tls", "SMTP AUTH over plain text would expose the password; expected starttls or tls")
+                block.report(
+                    key: "smtp_tls",
+                    "SMTP AUTH over plain text would expose the password; expected starttls or tls"
+                )
             }
             email = Email(
                 host: host ?? "",

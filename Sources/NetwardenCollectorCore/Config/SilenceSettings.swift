@@ -10,7 +10,10 @@ enum SilenceSettings {
         case .success(let text):
             guard let milliseconds = CivilDate.parseTimestamp(text) else {
                 return .failure(
-                    ConfigValueProblem(.invalidValue, "`\(text)` is not a time; expected RFC 3339 such as 2026-12-05T08:00:00Z")
+                    ConfigValueProblem(
+                        .invalidValue,
+                        "`\(text)` is not a time; expected RFC 3339 such as 2026-12-05T08:00:00Z"
+                    )
                 )
             }
             return .success(milliseconds)
@@ -22,7 +25,9 @@ enum SilenceSettings {
         case .failure(let problem): return .failure(problem)
         case .success(let text):
             guard let minute = CivilDate.parseClock(text) else {
-                return .failure(ConfigValueProblem(.invalidValue, "`\(text)` is not a time of day; expected HH:MM such as 18:00"))
+                return .failure(
+                    ConfigValueProblem(.invalidValue, "`\(text)` is not a time of day; expected HH:MM such as 18:00")
+                )
             }
             return .success(minute)
         }
@@ -45,7 +50,10 @@ enum SilenceSettings {
         let recurring = days != nil || from != nil || until != nil || dates != nil
         var schedule = Silence.Schedule.once(starts: 0, ends: 0)
         if oneOff && recurring {
-            block.report(key: "starts", "starts/ends is a one-off window; days, from, until and dates make a recurring one; expected one kind")
+            block.report(
+                key: "starts",
+                "starts/ends is a one-off window; days, from, until and dates make a recurring one; expected one kind"
+            )
         } else if oneOff {
             if let starts, let ends {
                 if ends <= starts { block.report(key: "ends", "not after starts; expected a later time") }
@@ -56,11 +64,20 @@ enum SilenceSettings {
             }
         } else if recurring {
             if (from == nil) != (until == nil) {
-                block.report(.missingKey, key: from == nil ? "until" : "from", "expected both from and until, or neither (all day)")
+                block.report(
+                    .missingKey,
+                    key: from == nil ? "until" : "from",
+                    "expected both from and until, or neither (all day)"
+                )
             }
-            if from != nil && from == until { block.report(key: "until", "equal to from; expected a window of some length") }
+            if from != nil && from == until {
+                block.report(key: "until", "equal to from; expected a window of some length")
+            }
             if TimeZone(identifier: zone) == nil {
-                block.report(key: "time_zone", "`\(zone)` is not a time zone; expected an IANA name such as Europe/London")
+                block.report(
+                    key: "time_zone",
+                    "`\(zone)` is not a time zone; expected an IANA name such as Europe/London"
+                )
             }
             var ranges: [ClosedRange<Int64>] = []
             for text in dates ?? [] {
@@ -68,7 +85,10 @@ enum SilenceSettings {
                 guard (1...2).contains(ends.count), let first = CivilDate.parseDate(ends[0]),
                     let last = CivilDate.parseDate(ends[ends.count - 1]), first <= last
                 else {
-                    block.report(key: "dates", "`\(text)` is not a date or range; expected 2026-12-19 or 2026-12-19/2027-01-04")
+                    block.report(
+                        key: "dates",
+                        "`\(text)` is not a date or range; expected 2026-12-19 or 2026-12-19/2027-01-04"
+                    )
                     continue
                 }
                 ranges.append(first...last)

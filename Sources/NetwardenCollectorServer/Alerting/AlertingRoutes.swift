@@ -71,7 +71,10 @@ extension CollectorServer {
             return try await alertsPage(request, message: "Not added: \(problem.message)", status: .badRequest)
         case .success(let silence):
             let id = try await AlertingStore(database: database).createSilence(silence, now: now)
-            logger.notice("silence added", metadata: ["id": "\(id)", "scope": "\(silence.scope)", "user": "\(caller.user)"])
+            logger.notice(
+                "silence added",
+                metadata: ["id": "\(id)", "scope": "\(silence.scope)", "user": "\(caller.user)"]
+            )
             alerting.nudge()
             return Self.redirect("/alerts")
         }
@@ -174,7 +177,10 @@ extension CollectorServer {
             return Self.jsonResponse("{\"error\":\(JSONWriter.escaped(problem.message))}", status: .badRequest)
         case .success(let silence):
             let id = try await AlertingStore(database: database).createSilence(silence, now: now)
-            logger.notice("silence added", metadata: ["id": "\(id)", "scope": "\(silence.scope)", "user": "\(caller.user)"])
+            logger.notice(
+                "silence added",
+                metadata: ["id": "\(id)", "scope": "\(silence.scope)", "user": "\(caller.user)"]
+            )
             alerting.nudge()
             var stored = silence
             stored.id = id

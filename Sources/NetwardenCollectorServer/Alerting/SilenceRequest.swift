@@ -28,18 +28,26 @@ enum SilenceRequest {
         }
         let starts: Int64
         if let text = field("starts") {
-            guard let parsed = time(text) else { return .failure(Problem(message: "starts `\(text)` is not a time; expected RFC 3339")) }
+            guard let parsed = time(text) else {
+                return .failure(Problem(message: "starts `\(text)` is not a time; expected RFC 3339"))
+            }
             starts = parsed
         } else {
             starts = now
         }
         let ends: Int64
         if let text = field("ends") {
-            guard let parsed = time(text) else { return .failure(Problem(message: "ends `\(text)` is not a time; expected RFC 3339")) }
+            guard let parsed = time(text) else {
+                return .failure(Problem(message: "ends `\(text)` is not a time; expected RFC 3339"))
+            }
             ends = parsed
         } else if let text = field("duration_minutes") {
             guard let minutes = Int64(text), minutes > 0, minutes <= maximumMilliseconds / 60_000 else {
-                return .failure(Problem(message: "duration_minutes must be a whole number from 1 to \(maximumMilliseconds / 60_000)"))
+                return .failure(
+                    Problem(
+                        message: "duration_minutes must be a whole number from 1 to \(maximumMilliseconds / 60_000)"
+                    )
+                )
             }
             ends = starts + minutes * 60_000
         } else {
@@ -48,7 +56,9 @@ enum SilenceRequest {
         guard ends > starts else { return .failure(Problem(message: "ends must be after starts")) }
         guard ends > now else { return .failure(Problem(message: "the window is already over")) }
         guard ends - starts <= maximumMilliseconds else {
-            return .failure(Problem(message: "windows longer than 400 days belong in the config as recurring [[silence]] blocks"))
+            return .failure(
+                Problem(message: "windows longer than 400 days belong in the config as recurring [[silence]] blocks")
+            )
         }
         let comment = String((field("comment") ?? "").prefix(500))
         return .success(

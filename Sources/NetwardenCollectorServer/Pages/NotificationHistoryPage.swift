@@ -36,7 +36,8 @@ enum NotificationHistoryPage {
                         <button type="submit">End now</button></form></td>
                         """
                 } else {
-                    body += "<td><span class=\"muted\">\(silence.id.hasPrefix("config:") ? "in config" : "")</span></td>"
+                    body +=
+                        "<td><span class=\"muted\">\(silence.id.hasPrefix("config:") ? "in config" : "")</span></td>"
                 }
                 body += "</tr>"
             }
@@ -80,7 +81,8 @@ enum NotificationHistoryPage {
                 let receiver = entry.receiver.isEmpty ? "–" : "\(entry.receiver) (\(entry.receiverKind))"
                 body += "<td>\(HTML.escape(receiver))</td><td>\(HTML.escape(entry.destination))</td>"
                 body += "<td>\(HTML.escape(entry.status))</td><td>\(HTML.escape(entry.trust + "/" + entry.site))</td>"
-                body += "<td>\(HTML.escape(entry.alerts))</td><td>\(entry.attempt == 0 ? "–" : String(entry.attempt))</td>"
+                body +=
+                    "<td>\(HTML.escape(entry.alerts))</td><td>\(entry.attempt == 0 ? "–" : String(entry.attempt))</td>"
                 body += "<td>\(HTML.escape(entry.outcome == "suppressed" ? entry.reason : entry.result))</td></tr>"
             }
             body += "</tbody></table>"

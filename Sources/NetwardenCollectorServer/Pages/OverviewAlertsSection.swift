@@ -4,7 +4,8 @@ import NetwardenCollectorCore
 /// why not), and the silences and maintenance windows in force.
 enum OverviewAlertsSection {
     static func render(open: [RoutedAlert], silences: [Silence]) -> String {
-        openAlerts(open) + activeSilences(silences) + "<p><a href=\"/alerts\">Notification history and silences →</a></p>"
+        openAlerts(open) + activeSilences(silences)
+            + "<p><a href=\"/alerts\">Notification history and silences →</a></p>"
     }
 
     static func openAlerts(_ open: [RoutedAlert]) -> String {
@@ -21,7 +22,8 @@ enum OverviewAlertsSection {
                     schools.append((school, [alert]))
                 }
             }
-            body += "<table id=\"open-alerts-table\"><thead><tr><th>School</th><th>Open</th><th>Alerts</th></tr></thead><tbody>"
+            body +=
+                "<table id=\"open-alerts-table\"><thead><tr><th>School</th><th>Open</th><th>Alerts</th></tr></thead><tbody>"
             for (school, alerts) in schools {
                 body += "<tr class=\"school-alerts\"><td>\(HTML.escape(school))</td><td>\(alerts.count)</td><td>"
                 body += alerts.map(item).joined(separator: "<br>")

@@ -193,13 +193,18 @@ struct AlertRoutingEndToEndTests {
             let rows = AlertingTestSupport.json(history.body)["notifications"] as? [[String: Any]] ?? []
             #expect(rows.count == 1, "\(history.body)")
             let held = rows.first?["alerts"] as? String ?? ""
-            #expect(held.hasPrefix("probe_down(") && held.contains("probe=vle") && held.hasSuffix("@gw1 firing"), "\(held)")
+            #expect(
+                held.hasPrefix("probe_down(") && held.contains("probe=vle") && held.hasSuffix("@gw1 firing"),
+                "\(held)"
+            )
             #expect(rows.first?["reason"] as? String == "inhibited: inhibited by school_offline")
             let open = try await collector.request("GET", "/api/v1/alerts", extra: basic)
             let alerts = AlertingTestSupport.json(open.body)["alerts"] as? [[String: Any]] ?? []
             #expect(Set(alerts.compactMap { $0["alertname"] as? String }) == ["probe_down", "school_offline"])
             #expect(
-                (alerts.first { $0["alertname"] as? String == "probe_down" }?["suppressed"] as? [String: Any])?["reason"]
+                (alerts.first { $0["alertname"] as? String == "probe_down" }?["suppressed"] as? [String: Any])?[
+                    "reason"
+                ]
                     as? String == "inhibited"
             )
             // The overview lists the school's open alerts; the history page shows the reason.

@@ -112,10 +112,14 @@ struct AlertingConfigTests {
         #expect(lines.contains { $0.hasPrefix("c.toml:3: receiver.kind: ") && $0.contains("webhook") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("c.toml:") && $0.contains("receiver.from: missing") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("c.toml:9: receiver.to: ") && $0.contains("not an email address") })
-        #expect(lines.contains { $0.hasPrefix("c.toml:10: receiver.username: expected both username and password_file") })
+        #expect(
+            lines.contains { $0.hasPrefix("c.toml:10: receiver.username: expected both username and password_file") }
+        )
         #expect(lines.contains { $0.hasPrefix("c.toml:13: route.receiver: ") && $0.contains("`nobody`") }, "\(lines)")
         #expect(
-            lines.contains { $0.hasPrefix("c.toml:14: route.group_wait_secs: unknown key") && $0.contains("group_wait_seconds") },
+            lines.contains {
+                $0.hasPrefix("c.toml:14: route.group_wait_secs: unknown key") && $0.contains("group_wait_seconds")
+            },
             "\(lines)"
         )
         #expect(lines.contains { $0.hasPrefix("c.toml:18: silence.starts: ") && $0.contains("RFC 3339") }, "\(lines)")

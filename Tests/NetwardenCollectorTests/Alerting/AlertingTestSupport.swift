@@ -17,7 +17,8 @@ enum AlertingTestSupport {
         let kind = firing ? "alert_firing" : "alert_resolved"
         let severity = firing ? "critical" : "notice"
         let state = firing ? "firing" : "resolved"
-        return #"{"type":"event","event":{"ts":\#(ts),"id":"\#(id)","trust":"oak-trust","site":"\#(site)","gateway":"gw1","kind":"\#(kind)","severity":"\#(severity)","subject":"\#(alertname)","evidence":"probe_success{probe=\"\#(probe)\"} = 0 (below 1) for 3 intervals","attributes":{"alertname":"\#(alertname)","probe":"\#(probe)","state":"\#(state)","since":"\#(since)"}}}"#
+        return
+            #"{"type":"event","event":{"ts":\#(ts),"id":"\#(id)","trust":"oak-trust","site":"\#(site)","gateway":"gw1","kind":"\#(kind)","severity":"\#(severity)","subject":"\#(alertname)","evidence":"probe_success{probe=\"\#(probe)\"} = 0 (below 1) for 3 intervals","attributes":{"alertname":"\#(alertname)","probe":"\#(probe)","state":"\#(state)","since":"\#(since)"}}}"#
     }
 
     /// One batch from oak-primary's agent carrying `events`.
@@ -99,7 +100,11 @@ struct SMTPSink {
         (try? Command(["python3", "-c", "import aiosmtpd"]).runSynchronously()) != nil
     }
 
-    static func start(certificate: LabCertificateAuthority.Issued, user: String, password: String) async throws
+    static func start(
+        certificate: LabCertificateAuthority.Issued,
+        user: String,
+        password: String
+    ) async throws
         -> SMTPSink
     {
         let port = try SilentTCPListener.closedPort()

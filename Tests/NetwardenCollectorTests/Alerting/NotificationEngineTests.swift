@@ -164,7 +164,12 @@ struct NotificationEngineTests {
 
     @Test func routesMatchOnLabelsFirstMatchWinsUnlessContinue() {
         let routes = [
-            RouteSettings(receiver: "pager", match: ["severity": "critical"], groupWait: .seconds(0), continueMatching: true),
+            RouteSettings(
+                receiver: "pager",
+                match: ["severity": "critical"],
+                groupWait: .seconds(0),
+                continueMatching: true
+            ),
             RouteSettings(receiver: "email", match: ["severity": "critical"], groupWait: .seconds(0)),
             RouteSettings(receiver: "chat", groupWait: .seconds(0)),
         ]
@@ -329,12 +334,25 @@ struct NotificationEngineTests {
         engine.observe(Self.alert("uplink_down", probe: nil, at: arrival, eventTime: Self.t0))
         engine.observe(Self.alert(at: arrival, eventTime: Self.t0 + 180_000))
         engine.observe(
-            Self.alert(firing: false, at: arrival + 2 * Self.second, eventTime: Self.t0 + 1_500_000, since: Self.t0 + 180_000)
+            Self.alert(
+                firing: false,
+                at: arrival + 2 * Self.second,
+                eventTime: Self.t0 + 1_500_000,
+                since: Self.t0 + 180_000
+            )
         )
         engine.observe(
-            Self.alert("uplink_down", firing: false, probe: nil, at: arrival + 4 * Self.second, eventTime: Self.t0 + 2_880_000)
+            Self.alert(
+                "uplink_down",
+                firing: false,
+                probe: nil,
+                at: arrival + 4 * Self.second,
+                eventTime: Self.t0 + 2_880_000
+            )
         )
-        engine.observe(Self.alert("dns_slow", probe: "dns", at: arrival + 5 * Self.second, eventTime: Self.t0 + 2_000_000))
+        engine.observe(
+            Self.alert("dns_slow", probe: "dns", at: arrival + 5 * Self.second, eventTime: Self.t0 + 2_000_000)
+        )
         var sent: [AlertNotification] = []
         var suppressed: [SuppressedAlert] = []
         for time in stride(from: arrival, through: arrival + 120 * Self.second, by: 1000) {

@@ -93,8 +93,17 @@ struct NotificationPayloadTests {
         #expect(lines.contains("Date: Sat, 05 Dec 2026 10:44:00 +0000"))
         #expect(lines.contains("Content-Type: text/plain; charset=utf-8"))
         #expect(!lines.contains { $0.hasPrefix("Bcc:") })
-        #expect(lines.first { $0.hasPrefix("Subject: ") } == "Subject: [FIRING:1] oak-trust/oak Bcc: evil@example.org probe_down, dns_slow")
-        #expect(lines.contains { $0.hasPrefix("FIRING probe_down at oak-primary/gw1 (probe=vle) since 2026-12-05T10:42:00Z") })
-        #expect(lines.contains { $0.hasPrefix("RESOLVED dns_slow at oak-primary/gw1 (probe=dns) at 2026-12-05T10:43:00Z") })
+        #expect(
+            lines.first { $0.hasPrefix("Subject: ") }
+                == "Subject: [FIRING:1] oak-trust/oak Bcc: evil@example.org probe_down, dns_slow"
+        )
+        #expect(
+            lines.contains {
+                $0.hasPrefix("FIRING probe_down at oak-primary/gw1 (probe=vle) since 2026-12-05T10:42:00Z")
+            }
+        )
+        #expect(
+            lines.contains { $0.hasPrefix("RESOLVED dns_slow at oak-primary/gw1 (probe=dns) at 2026-12-05T10:43:00Z") }
+        )
     }
 }

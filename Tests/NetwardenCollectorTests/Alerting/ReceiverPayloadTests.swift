@@ -16,7 +16,10 @@ struct ReceiverPayloadTests {
     @Test func slackTeamsAndEmailPayloadsFieldByField() async throws {
         let scratch = try TemporaryDirectory(prefix: "nw-receivers")
         let authority = try await LabCertificateAuthority.create(in: scratch.path)
-        let certificate = try await authority.issueServerCertificate(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let certificate = try await authority.issueServerCertificate(
+            dnsNames: ["localhost"],
+            ipAddresses: ["127.0.0.1"]
+        )
         let smtp = try await SMTPSink.start(certificate: certificate, user: "netwarden", password: "s3cret-pass")
         defer { smtp.process.signal(SIGKILL) }
         try "s3cret-pass\n".write(toFile: scratch.path + "/smtp.password", atomically: true, encoding: .utf8)
@@ -103,7 +106,10 @@ struct ReceiverPayloadTests {
             #expect(sectionText.contains("`probe=vle`"))
             #expect(sectionText.contains("since \(TimeTextForTests.rfc3339(now - 3000))"), "\(sectionText)")
             let context = try #require((blocks[2]["elements"] as? [[String: Any]])?.first)
-            #expect(context["text"] as? String == "netwarden · slack · <https://collector.example-trust.org/|open the collector>")
+            #expect(
+                context["text"] as? String
+                    == "netwarden · slack · <https://collector.example-trust.org/|open the collector>"
+            )
 
             // Teams: a Workflows message with one Adaptive Card attachment (no MessageCard).
             let teamsRequest = try #require(requests.first { $0.path.hasPrefix("/teams/") })
@@ -184,7 +190,9 @@ struct ReceiverPayloadTests {
             #expect(rows.count == 6, "\(history.body)")
             #expect(Set(rows.compactMap { $0["receiver"] as? String }) == ["slack", "teams", "mail"])
             #expect(rows.contains { $0["receiver"] as? String == "mail" && $0["result"] as? String == "SMTP 250" })
-            #expect(!history.body.contains("XYZ") && !history.body.contains("SECRET") && !history.body.contains("s3cret"))
+            #expect(
+                !history.body.contains("XYZ") && !history.body.contains("SECRET") && !history.body.contains("s3cret")
+            )
             let log = collector.process?.lines.map(\.text).joined(separator: "\n") ?? ""
             #expect(!log.contains("s3cret"))
         }

@@ -38,7 +38,12 @@ struct SilenceScheduleTests {
     }
 
     @Test func scopeCoversTrustSchoolAndAlert() {
-        let trustWide = Silence(id: "config:1", kind: .maintenance, trust: "oak-trust", schedule: .once(starts: 0, ends: 1))
+        let trustWide = Silence(
+            id: "config:1",
+            kind: .maintenance,
+            trust: "oak-trust",
+            schedule: .once(starts: 0, ends: 1)
+        )
         let oneAlert = Silence(
             id: "db:1",
             kind: .silence,

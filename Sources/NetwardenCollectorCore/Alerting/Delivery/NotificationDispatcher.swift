@@ -78,7 +78,9 @@ public struct NotificationDispatcher: Sendable {
             let last = attempt == attempts || !result.retryable || result.delivered
             var detail = result.detail
             if !result.delivered {
-                detail += last ? (result.retryable ? "; giving up after \(attempt) attempts" : "; not retried") : "; will retry"
+                detail +=
+                    last
+                    ? (result.retryable ? "; giving up after \(attempt) attempts" : "; not retried") : "; will retry"
             }
             await record([entry(notification, receiver, attempt: attempt, result: result, detail: detail)])
             if result.delivered { return true }
@@ -112,7 +114,8 @@ public struct NotificationDispatcher: Sendable {
             alerts: HistoryEntry.describe(notification.alerts),
             attempt: attempt,
             result: detail,
-            reason: notification.isLateSummary ? "late-summary: \(notification.alerts.first?.annotation("summary") ?? "")" : ""
+            reason: notification.isLateSummary
+                ? "late-summary: \(notification.alerts.first?.annotation("summary") ?? "")" : ""
         )
     }
 }

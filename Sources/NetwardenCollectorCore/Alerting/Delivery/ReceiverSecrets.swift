@@ -34,7 +34,10 @@ public enum ReceiverSecrets {
     static func read(_ path: String, receiver: String, key: String) -> Result<String, CollectorError> {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(
-                CollectorError(.notFound, "receiver \(receiver): \(key) \(path) cannot be read (missing or permission denied)")
+                CollectorError(
+                    .notFound,
+                    "receiver \(receiver): \(key) \(path) cannot be read (missing or permission denied)"
+                )
             )
         }
         let text = String(decoding: data.prefix(64 * 1024), as: UTF8.self)

@@ -7,7 +7,8 @@ public enum NotificationText {
         text += alert.alertname + " at " + alert.site
         if let gateway = alert.label("gateway") { text += "/" + gateway }
         if !alert.seriesText.isEmpty { text += " (" + alert.seriesText + ")" }
-        text += alert.status == .firing
+        text +=
+            alert.status == .firing
             ? " since " + CivilDate.rfc3339(milliseconds: alert.startsAt)
             : " at " + CivilDate.rfc3339(milliseconds: alert.endsAt ?? alert.startsAt)
         if let summary = alert.annotation("summary"), !summary.isEmpty { text += ": " + summary }

@@ -8,7 +8,10 @@ public struct AlertingStore: Sendable {
     public init(database: CollectorDatabase) { self.database = database }
 
     /// Alert events stored after row `cursor`, oldest first, at most `limit`; with the new cursor.
-    public func alertEvents(after cursor: Int64, limit: Int = 1000) async throws(CollectorError) -> (
+    public func alertEvents(
+        after cursor: Int64,
+        limit: Int = 1000
+    ) async throws(CollectorError) -> (
         [AlertInput], Int64
     ) {
         try await database.asyncRead { db in
@@ -121,7 +124,10 @@ public struct AlertingStore: Sendable {
     /// Stores a one-off silence or maintenance window; returns its id (`db:N`).
     public func createSilence(_ silence: Silence, now: Int64) async throws(CollectorError) -> String {
         guard case .once(let starts, let ends) = silence.schedule else {
-            throw CollectorError(.invalidName, "only one-off windows can be created here; put recurring ones in the config")
+            throw CollectorError(
+                .invalidName,
+                "only one-off windows can be created here; put recurring ones in the config"
+            )
         }
         let id = try await database.asyncWrite { db in
             try db.execute(
@@ -144,7 +150,8 @@ public struct AlertingStore: Sendable {
         guard id.hasPrefix("db:"), let number = Int64(id.dropFirst(3)) else { return false }
         return try await database.asyncWrite { db in
             try db.execute(
-                sql: "UPDATE silences SET expired_ms = ?, ends_ms = MIN(ends_ms, ?) WHERE id = ? AND expired_ms IS NULL AND ends_ms > ?",
+                sql:
+                    "UPDATE silences SET expired_ms = ?, ends_ms = MIN(ends_ms, ?) WHERE id = ? AND expired_ms IS NULL AND ends_ms > ?",
                 arguments: [now, now, number, now]
             )
             return db.changesCount > 0
