@@ -1,3 +1,4 @@
+import Foundation
 import NetwardenCollectorCore
 import NetwardenCore
 import Testing
@@ -80,6 +81,30 @@ struct AlertingConfigTests {
         #expect(recurrence.weekdays == [0, 6])
         #expect(recurrence.dateRanges.count == 2)
         #expect(recurrence.timeZone == "Europe/London")
+    }
+
+    /// The shipped file's commented alert-routing example, uncommented, is a valid config.
+    @Test func theShippedExampleIsValidWhenUncommented() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        let shipped = try String(
+            contentsOf: url.appendingPathComponent("etc/netwarden-collector/collector.toml"),
+            encoding: .utf8
+        )
+        let block = try #require(shipped.components(separatedBy: "# --- Alert routing").last)
+        var lines: [String] = []
+        for line in block.split(separator: "\n") where line.hasPrefix("# ") {
+            let body = line.dropFirst(2)
+            let isHeader = body.hasPrefix("[")
+            let isSetting = body.first?.isLowercase == true && body.contains(" = ")
+            if isHeader || isSetting { lines.append(String(body)) }
+        }
+        let config = try CollectorConfig.parse(bytes: Array(lines.joined(separator: "\n").utf8), fileName: "example")
+            .get()
+        #expect(config.receivers.map(\.kind) == [.webhook, .slack, .email])
+        #expect(config.routes.count == 1)
+        #expect(config.silences.count == 3)
+        #expect(config.alerts.inhibitingAlerts == ["school_offline", "uplink_down"])
     }
 
     @Test func mistakesAreReportedWithFileLineAndKey() {
