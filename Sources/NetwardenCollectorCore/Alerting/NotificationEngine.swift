@@ -87,8 +87,8 @@ public struct NotificationEngine: Sendable {
     var summarized: Set<String> = []
     /// The newest event time per alert: an older event arriving after a newer one is stale.
     var lastEvent: [String: Int64] = [:]
-    /// Suppressions already recorded (fingerprint, start, reason), so the history gets each once.
-    var recorded: Set<String> = []
+    /// Suppressions already recorded per alert (start and reason), so the history gets each once.
+    var recorded: [String: Set<String>] = [:]
     var pendingSuppressed: [SuppressedAlert] = []
 
     public init(settings: Settings) {
@@ -195,8 +195,12 @@ public struct NotificationEngine: Sendable {
         let held = Set(groups.values.flatMap(\.members))
         for (fingerprint, alert) in alerts where alert.status == .resolved && !held.contains(fingerprint) {
             if let ended = alert.endsAt, now - ended > settings.lateAfter + settings.lateSummaryWait {
+                // Everything kept per alert goes with it, so a long-running collector's memory
+                // follows the open alerts, not every alert it ever saw.
                 alerts[fingerprint] = nil
                 summarized.remove(fingerprint)
+                recorded[fingerprint] = nil
+                lastEvent[fingerprint] = nil
             }
         }
         output.suppressed = pendingSuppressed
@@ -262,8 +266,8 @@ public struct NotificationEngine: Sendable {
     }
 
     mutating func record(_ alert: RoutedAlert, _ suppression: Suppression, now: Int64) {
-        let key = "\(alert.fingerprint)|\(alert.startsAt)|\(suppression.reason)"
-        guard recorded.insert(key).inserted else { return }
+        guard recorded[alert.fingerprint, default: []].insert("\(alert.startsAt)|\(suppression.reason)").inserted
+        else { return }
         var alert = alert
         alert.suppression = suppression
         pendingSuppressed.append(SuppressedAlert(alert: alert, suppression: suppression, at: now))
