@@ -57,10 +57,11 @@ struct AlertRoutingEndToEndTests {
         return path
     }
 
-    static func webhookConfig(url: String, offlineAfter: Double, groupWait: Double) -> String {
+    static func webhookConfig(url: String, offlineAfter: Double, groupWait: Double, alerts: String = "") -> String {
         """
         [alerts]
         offline_after_seconds = \(offlineAfter)
+        \(alerts)
         external_url = "http://collector.test/"
 
         [[receiver]]
@@ -303,6 +304,94 @@ struct AlertRoutingEndToEndTests {
             #expect(bodies.count == 1)
             #expect(bodies.first?["groupLabels"] as? [String: String] == ["trust": "oak-trust", "site": "ash-academy"])
             #expect(bodies.first.map { Self.alertnames($0, status: "firing") } == ["probe_down"])
+        }
+    }
+    @Test func aBacklogOfLateAlertsIsSentAsOneSummary() async throws {
+        let scratch = try TemporaryDirectory(prefix: "nw-routing")
+        try await UploadTestServer.with(.http, directory: scratch.path) { webhook in
+            let collector = try CollectorUnderTest(
+                extra: Self.webhookConfig(
+                    url: webhook.baseURL + "/hook",
+                    offlineAfter: 600,
+                    groupWait: 0.2,
+                    alerts: "late_after_seconds = 60\nlate_summary_wait_seconds = 1"
+                )
+            )
+            try await collector.start()
+            defer { Task { await collector.stop() } }
+            let token = try await collector.addAgent("oak-primary-gw1")
+            let password = try await collector.addUser("central-it")
+            let basic = ["-u", "central-it:\(password)"]
+            // An hour-old backlog in three batches: probes down and back while the uplink was out.
+            let hourAgo = TestBatch.nowMilliseconds() - 3_600_000
+            let batches = [
+                [
+                    AlertingTestSupport.alertEvent(id: "l-1", firing: true, since: hourAgo, ts: hourAgo),
+                    AlertingTestSupport.alertEvent(
+                        id: "l-2",
+                        firing: true,
+                        alertname: "dns_slow",
+                        probe: "dns",
+                        since: hourAgo + 60_000,
+                        ts: hourAgo + 60_000
+                    ),
+                ],
+                [AlertingTestSupport.alertEvent(id: "l-3", firing: false, since: hourAgo, ts: hourAgo + 600_000)],
+                [
+                    AlertingTestSupport.alertEvent(
+                        id: "l-4",
+                        firing: false,
+                        alertname: "dns_slow",
+                        probe: "dns",
+                        since: hourAgo + 60_000,
+                        ts: hourAgo + 900_000
+                    )
+                ],
+            ]
+            for (index, events) in batches.enumerated() {
+                let reply = try await collector.ingest(AlertingTestSupport.batch(index + 1, events), token: token)
+                #expect(reply.status == 200, "\(reply.body)")
+            }
+            #expect(
+                try await AlertingTestSupport.eventually(timeout: .seconds(20)) { !Self.bodies(webhook).isEmpty }
+            )
+            try await Task.sleep(for: .seconds(3))
+            let bodies = Self.bodies(webhook)
+            #expect(bodies.count == 1, "\(bodies)")
+            let alert = try #require((bodies.first?["alerts"] as? [[String: Any]])?.first)
+            #expect((alert["labels"] as? [String: String])?["alertname"] == "late_alerts")
+            #expect(alert["status"] as? String == "resolved")
+            let summary = (alert["annotations"] as? [String: String])?["summary"] ?? ""
+            #expect(summary.hasPrefix("while offline, "), "\(summary)")
+            #expect(
+                summary.contains("probe_down (probe=vle) fired ") && summary.contains("dns_slow (probe=dns) fired ")
+            )
+            let history = try await collector.request("GET", "/api/v1/notifications", extra: basic)
+            let rows = AlertingTestSupport.json(history.body)["notifications"] as? [[String: Any]] ?? []
+            #expect(rows.filter { $0["outcome"] as? String == "suppressed" }.count == 2, "\(history.body)")
+            #expect(
+                rows.filter { $0["outcome"] as? String == "suppressed" }.allSatisfy {
+                    ($0["reason"] as? String)?.hasPrefix("late-summary: ") == true
+                }
+            )
+            #expect(rows.contains { $0["outcome"] as? String == "sent" && $0["status"] as? String == "late-summary" })
+
+            // The pages need a signed-in user; bad API input gets a clear 400.
+            #expect(try await collector.request("GET", "/alerts").status == 303)
+            let bad = try await collector.request(
+                "POST",
+                "/api/v1/silences",
+                body: Array(#"{"trust":"oak-trust","duration_minutes":"soon"}"#.utf8),
+                headers: ["Content-Type": "application/json"],
+                extra: basic
+            )
+            #expect(bad.status == 400)
+            #expect(
+                AlertingTestSupport.json(bad.body)["error"] as? String
+                    == "duration_minutes must be a whole number from 1 to 576000"
+            )
+            let notJSON = try await collector.request("POST", "/api/v1/silences", body: Array("{".utf8), extra: basic)
+            #expect(notJSON.status == 400)
         }
     }
 }
