@@ -394,4 +394,34 @@ struct AlertRoutingEndToEndTests {
             #expect(notJSON.status == 400)
         }
     }
+    @Test func aRestartedCollectorDoesNotPageAgainButSendsTheResolution() async throws {
+        let scratch = try TemporaryDirectory(prefix: "nw-routing")
+        try await UploadTestServer.with(.http, directory: scratch.path) { webhook in
+            let collector = try CollectorUnderTest(
+                extra: Self.webhookConfig(url: webhook.baseURL + "/hook", offlineAfter: 600, groupWait: 0.2)
+            )
+            try await collector.start()
+            defer { Task { await collector.stop() } }
+            let token = try await collector.addAgent("oak-primary-gw1")
+            let now = TestBatch.nowMilliseconds()
+            let firing = AlertingTestSupport.alertEvent(id: "r-1", firing: true, since: now, ts: now)
+            #expect(try await collector.ingest(AlertingTestSupport.batch(1, [firing]), token: token).status == 200)
+            #expect(
+                try await AlertingTestSupport.eventually(timeout: .seconds(20)) { !Self.bodies(webhook).isEmpty }
+            )
+            await collector.stop()
+            try await collector.start()
+            try await Task.sleep(for: .seconds(3))
+            #expect(Self.bodies(webhook).count == 1)
+            let resolved = AlertingTestSupport.alertEvent(id: "r-1-r", firing: false, since: now, ts: now + 1000)
+            #expect(try await collector.ingest(AlertingTestSupport.batch(2, [resolved]), token: token).status == 200)
+            #expect(
+                try await AlertingTestSupport.eventually(timeout: .seconds(20)) { Self.bodies(webhook).count >= 2 }
+            )
+            try await Task.sleep(for: .seconds(2))
+            let bodies = Self.bodies(webhook)
+            #expect(bodies.count == 2)
+            #expect(bodies.last?["status"] as? String == "resolved")
+        }
+    }
 }
