@@ -1,6 +1,7 @@
 import Foundation
 import NetwardenCollectorCore
 import NetwardenCore
+import NetwardenTestSupport
 import Testing
 
 /// `[[receiver]]`, `[[route]]`, `[alerts]` and `[[silence]]` in the collector's config: the
@@ -149,5 +150,34 @@ struct AlertingConfigTests {
         )
         #expect(lines.contains { $0.hasPrefix("c.toml:18: silence.starts: ") && $0.contains("RFC 3339") }, "\(lines)")
         #expect(lines.count == 8, "\(lines)")
+    }
+    @Test(.enabled(if: collectorBuilt, "netwarden-collector is not built"), .timeLimit(.minutes(1)))
+    func checkConfigReadsReceiverSecretFilesWithoutPrintingThem() async throws {
+        let directory = try TemporaryDirectory(prefix: "nw-collector-config")
+        let path = directory.path + "/collector.toml"
+        let config = """
+            [[receiver]]
+            name = "chat"
+            kind = "slack"
+            url_file = "\(directory.path)/slack.url"
+
+            [[route]]
+            receiver = "chat"
+            """
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        let missing = try await Command([CollectorUnderTest.binaryPath, "check-config", path]).run(check: false)
+        #expect(missing.termination == .exited(2))
+        #expect(
+            missing.standardErrorText.contains("receiver chat: url_file \(directory.path)/slack.url cannot be read"),
+            "\(missing.standardErrorText)"
+        )
+        try "https://hooks.slack.example/services/T0/B0/SECRETPART\n".write(
+            toFile: directory.path + "/slack.url",
+            atomically: true,
+            encoding: .utf8
+        )
+        let ok = try await Command([CollectorUnderTest.binaryPath, "check-config", path]).run()
+        #expect(ok.standardOutputText.contains("OK") && ok.standardOutputText.contains("1 receiver(s), 1 route(s)"))
+        #expect(!ok.standardOutputText.contains("SECRETPART"))
     }
 }
