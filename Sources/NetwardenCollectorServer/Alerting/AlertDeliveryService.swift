@@ -7,8 +7,9 @@ import Synchronization
 /// Drives the notification engine: reads new alert events and school contacts from the
 /// database, applies silences (config and page), ticks the engine about ten times a second
 /// when something may be due (and at once after an ingest), sends what it decides through the
-/// dispatcher (each receiver's retries in a task of their own) and records every attempt and
-/// every suppression in the history.
+/// dispatcher (one ordered queue per receiver, each drained by a task of its own) and records
+/// every attempt and every suppression in the history. Without any `[[route]]` it still tracks
+/// alerts and offline schools for the pages, and sends nothing.
 final class AlertDeliveryService: Service, Sendable {
     /// What the overview shows.
     struct Snapshot: Sendable {
@@ -76,15 +77,6 @@ final class AlertDeliveryService: Service, Sendable {
         for (name, problem) in receiverProblems.sorted(by: { $0.key < $1.key }) {
             logger.error("receiver unavailable: \(problem)", metadata: ["receiver": "\(name)"])
         }
-        guard !config.routes.isEmpty || !config.receivers.isEmpty else {
-            logger.info("alert routing off: no [[route]] in the config")
-            await withGracefulShutdownHandler {
-                while !stopping.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(200)) }
-            } onGracefulShutdown: {
-                self.stopping.store(true, ordering: .relaxed)
-            }
-            return
-        }
         var cursor = await replay()
         logger.info(
             "alert routing started",
@@ -92,17 +84,27 @@ final class AlertDeliveryService: Service, Sendable {
         )
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                // One queue per receiver, drained in order by a task of its own: a resolution
+                // never overtakes its firing while that is still being retried, and a slow or
+                // dead receiver holds up only itself.
+                var queues: [String: AsyncStream<AlertNotification>.Continuation] = [:]
+                for (name, receiver) in receivers {
+                    let (stream, continuation) = AsyncStream.makeStream(of: AlertNotification.self)
+                    queues[name] = continuation
+                    group.addTask { await self.drain(stream, to: receiver) }
+                }
                 var lastStep: Int64 = 0
                 while !stopping.load(ordering: .relaxed) {
                     let now = clock()
                     let due = engine.withLock { $0.nextDeadline }.map { $0 <= now } ?? false
                     if nudged.exchange(false, ordering: .relaxed) || due || now - lastStep >= 1000 {
                         lastStep = now
-                        cursor = await step(cursor: cursor, now: now, group: &group)
+                        cursor = await step(cursor: cursor, now: now, queues: queues)
                     }
                     try? await Task.sleep(for: .milliseconds(100))
                 }
                 // In-flight retries end with the server; their attempts so far are recorded.
+                for queue in queues.values { queue.finish() }
                 group.cancelAll()
             }
         } onGracefulShutdown: {
@@ -126,7 +128,11 @@ final class AlertDeliveryService: Service, Sendable {
         }
     }
 
-    private func step(cursor: Int64, now: Int64, group: inout DiscardingTaskGroup) async -> Int64 {
+    private func step(
+        cursor: Int64,
+        now: Int64,
+        queues: [String: AsyncStream<AlertNotification>.Continuation]
+    ) async -> Int64 {
         var cursor = cursor
         let output: NotificationEngine.Output
         do {
@@ -170,7 +176,7 @@ final class AlertDeliveryService: Service, Sendable {
                     "alerts": "\(HistoryEntry.describe(notification.alerts))",
                 ]
             )
-            guard let receiver = receivers[notification.receiver] else {
+            guard let queue = queues[notification.receiver] else {
                 let problem = receiverProblems[notification.receiver] ?? "no such receiver"
                 await record([
                     HistoryEntry(
@@ -188,20 +194,23 @@ final class AlertDeliveryService: Service, Sendable {
                 ])
                 continue
             }
-            let dispatcher = self.dispatcher
-            group.addTask {
-                let delivered = await dispatcher.deliver(notification, to: receiver) { entries in
-                    await self.record(entries)
-                }
-                if !delivered {
-                    self.logger.warning(
-                        "notification not delivered",
-                        metadata: ["receiver": "\(receiver.settings.name)", "group": "\(notification.groupKey)"]
-                    )
-                }
-            }
+            queue.yield(notification)
         }
         return cursor
+    }
+
+    private func drain(_ queue: AsyncStream<AlertNotification>, to receiver: ResolvedReceiver) async {
+        for await notification in queue {
+            let delivered = await dispatcher.deliver(notification, to: receiver) { entries in
+                await self.record(entries)
+            }
+            if !delivered {
+                logger.warning(
+                    "notification not delivered",
+                    metadata: ["receiver": "\(receiver.settings.name)", "group": "\(notification.groupKey)"]
+                )
+            }
+        }
     }
 
     private func record(_ entries: [HistoryEntry]) async {
