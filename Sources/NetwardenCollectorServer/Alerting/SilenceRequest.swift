@@ -18,7 +18,7 @@ enum SilenceRequest {
             guard let value = fields[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
             return value
         }
-        guard let kindText = field("kind") ?? Optional("silence"), let kind = Silence.Kind(rawValue: kindText) else {
+        guard let kind = Silence.Kind(rawValue: field("kind") ?? "silence") else {
             return .failure(Problem(message: "kind must be silence or maintenance"))
         }
         guard let trust = field("trust") else { return .failure(Problem(message: "trust is required")) }
