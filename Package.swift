@@ -268,6 +268,8 @@ let package = Package(
                 "NetwardenCollectorCore",
                 "NetwardenWire",
                 "NetwardenCore",
+                // Alert notifications go out over the product's one HTTP/SMTP client (libcurl).
+                "NetwardenHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -20,6 +20,7 @@ public struct CollectorServer: Sendable {
     let authenticator: WebAuthenticator
     let sessions: SessionStore
     let users: UserRegistry
+    let alerting: AlertDeliveryService
     let logger: Logger
 
     public init(config: CollectorConfig, database: CollectorDatabase, logger: Logger) {
@@ -38,6 +39,9 @@ public struct CollectorServer: Sendable {
         self.sessions = SessionStore(database: database)
         self.users = UserRegistry(database: database)
         self.authenticator = WebAuthenticator(users: users, sessions: sessions)
+        self.alerting = AlertDeliveryService(config: config, database: database, logger: logger) {
+            Self.nowMilliseconds()
+        }
         self.logger = logger
     }
 
@@ -70,7 +74,7 @@ public struct CollectorServer: Sendable {
                 address: .hostname(address.host, port: Int(address.port)),
                 serverName: "netwarden-collector"
             ),
-            services: [RetentionService(pruner: pruner, logger: logger)],
+            services: [RetentionService(pruner: pruner, logger: logger), alerting],
             onServerRunning: { channel in
                 onListening(channel.localAddress.map { "\($0)" } ?? "\(address)")
             },
@@ -90,6 +94,7 @@ public struct CollectorServer: Sendable {
         router.get("/api/v1/sites") { request, _ in try await self.sitesAPI(request) }
         router.get("/api/v1/site") { request, _ in try await self.siteAPI(request) }
         registerViewRoutes(router)
+        alertingRoutes(router)
     }
 
     // MARK: ingest
@@ -121,6 +126,7 @@ public struct CollectorServer: Sendable {
             )
         } else {
             logger.debug("ingest stored", metadata: ["summary": "\(response.message)"])
+            alerting.nudge()
         }
         return Self.json(response)
     }
@@ -236,7 +242,15 @@ public struct CollectorServer: Sendable {
         let now = Self.nowMilliseconds()
         guard let caller = authenticator.caller(for: request, now: now) else { return Self.redirect("/login") }
         let sites = try await queries.sites(now: now)
-        return Self.html(OverviewPage.render(sites: sites, now: now, user: caller.user, csrfToken: caller.csrfToken))
+        return Self.html(
+            OverviewPage.render(
+                sites: sites,
+                now: now,
+                user: caller.user,
+                csrfToken: caller.csrfToken,
+                sections: [overviewAlertsSection()]
+            )
+        )
     }
 
     func sitePage(_ request: Request) async throws -> Response {

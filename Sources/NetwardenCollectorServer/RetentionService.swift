@@ -19,6 +19,7 @@ struct RetentionService: Service {
                         metadata: [
                             "samples": "\(result.samples)", "events": "\(result.events)",
                             "compliance_events": "\(result.complianceEvents)",
+                            "notifications": "\(result.notifications)",
                         ]
                     )
                 }

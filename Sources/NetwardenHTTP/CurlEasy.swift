@@ -45,6 +45,13 @@ final class CurlEasy {
         try check(CCurl_easy_setopt_write_function(handle, callback), CURLOPT_WRITEFUNCTION)
     }
 
+    /// The body source for uploads (SMTP's DATA); curl calls it until it returns 0.
+    func setReadFunction(
+        _ callback: @escaping @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int
+    ) throws(CurlError) {
+        try check(CCurl_easy_setopt_read_function(handle, callback), CURLOPT_READFUNCTION)
+    }
+
     func set(_ option: CURLoption, offset value: Int64) throws(CurlError) {
         try check(CCurl_easy_setopt_off_t(handle, option, curl_off_t(value)), option)
     }

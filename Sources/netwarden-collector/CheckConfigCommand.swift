@@ -19,7 +19,24 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         switch CollectorConfigFile.load(path: file) {
         case .success(let config):
-            print("\(file): OK (listen \(config.server.listen), database \(config.storage.database))")
+            // Secret files are read at start; a missing or unreadable one is caught here, before
+            // the restart, rather than on the first alert. Contents are never printed.
+            var problems: [String] = []
+            for receiver in config.receivers {
+                if case .failure(let error) = ReceiverSecrets.resolve(receiver) { problems.append(error.message) }
+            }
+            if !problems.isEmpty {
+                var standardError = StandardError()
+                for problem in problems { print("\(file): \(problem)", to: &standardError) }
+                print("\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s") found", to: &standardError)
+                throw ExitCode(2)
+            }
+            var summary = "listen \(config.server.listen), database \(config.storage.database)"
+            if !config.receivers.isEmpty || !config.routes.isEmpty {
+                summary += ", \(config.receivers.count) receiver(s), \(config.routes.count) route(s)"
+                summary += ", \(config.silences.count) silence(s)"
+            }
+            print("\(file): OK (\(summary))")
         case .failure(let errors):
             var standardError = StandardError()
             for line in errors.lines { print(line, to: &standardError) }

@@ -26,7 +26,8 @@ final class CollectorUnderTest: @unchecked Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     private(set) var process: BackgroundProcess?
 
-    init(ingest: String = "") throws {
+    /// `extra` is appended to the config (alerting sections, for example).
+    init(ingest: String = "", extra: String = "") throws {
         directory = try TemporaryDirectory(prefix: "nw-collector")
         port = try SilentTCPListener.closedPort()
         try """
@@ -38,6 +39,8 @@ final class CollectorUnderTest: @unchecked Sendable {
 
         [ingest]
         \(ingest)
+
+        \(extra)
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 

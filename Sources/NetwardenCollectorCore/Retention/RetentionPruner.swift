@@ -8,6 +8,8 @@ public struct RetentionPruner: Sendable {
         public var samples = 0
         public var events = 0
         public var complianceEvents = 0
+        /// Notification history rows (kept as long as events: what was sent about them).
+        public var notifications = 0
 
         public init() {}
     }
@@ -38,6 +40,9 @@ public struct RetentionPruner: Sendable {
             result.events = db.changesCount
             try db.execute(sql: "DELETE FROM events WHERE ts < ? AND \(Self.compliance)", arguments: [complianceCutoff])
             result.complianceEvents = db.changesCount
+            try db.execute(sql: "DELETE FROM notifications WHERE created_ms < ?", arguments: [eventCutoff])
+            result.notifications = db.changesCount
+            try db.execute(sql: "DELETE FROM silences WHERE ends_ms < ?", arguments: [eventCutoff])
             return result
         }
     }

@@ -129,6 +129,7 @@ public final class CollectorDatabase: Sendable {
             )
         }
         registerViewsMigration(&migrator)
+        migrator.registerMigration("v2-alerting") { db in try AlertingSchema.migrate(db) }
         return migrator
     }
 
