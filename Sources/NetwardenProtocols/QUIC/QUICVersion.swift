@@ -21,13 +21,25 @@
 public struct QUICVersion: Sendable, Hashable {
     /// The 32-bit version number on the wire.
     public let rawValue: UInt32
-    /// HKDF-Extract salt for the initial secret.
-    let initialSalt: [UInt8]
+    /// The HKDF-Extract salt for the initial secret, as a keyed HMAC state, so an extraction
+    /// hashes only the DCID.
+    let saltKey: HMACSHA256Key
     /// Label prefix for the packet-protection keys ("quic" or "quicv2"), before " key"/" iv"/" hp".
     let labelPrefix: String
     /// Long-header type bits (0x30 mask, shifted down) that mean "Initial" in this version; the
     /// other kinds follow in order (see `typeBits(for:)`).
     let initialTypeBits: UInt8
+
+    private init(rawValue: UInt32, initialSalt: [UInt8], labelPrefix: String, initialTypeBits: UInt8) {
+        self.rawValue = rawValue
+        self.saltKey = initialSalt.withUnsafeBytes { HMACSHA256Key(key: $0) }
+        self.labelPrefix = labelPrefix
+        self.initialTypeBits = initialTypeBits
+    }
+
+    /// The wire number decides every other field.
+    public static func == (lhs: QUICVersion, rhs: QUICVersion) -> Bool { lhs.rawValue == rhs.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// RFC 9001 §5.2; also drafts 33 and 34, which already used it.
     private static let v1Salt: [UInt8] = [
