@@ -5,7 +5,7 @@
  *
  * Usage: pcap-floor FILE [STDIO_BUFFER_BYTES]. With a buffer size the file is opened with fopen,
  * given that stdio buffer and handed to pcap_fopen_offline, as netwarden's offline source does
- * (1 MiB); without, libpcap opens it with stdio's default buffer (4 KiB here).
+ * (128 KiB); without, libpcap opens it with stdio's default buffer (4 KiB here).
  */
 #include <pcap/pcap.h>
 #include <stdio.h>

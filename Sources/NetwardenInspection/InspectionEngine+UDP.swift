@@ -73,8 +73,13 @@ extension InspectionEngine {
             reportFlow(record, tunnel: nil, time: time, emit: emit)
             return finish(record)
         }
-        // Cheap test first: long header with the fixed bit, a version we can open, type Initial.
-        if payload[0] & 0xc0 == 0xc0, let header = QUICLongHeader.parse(payload), header.kind == .initial {
+        // Cheap test first: long header with the fixed bit, a version we can open, type Initial or
+        // 0-RTT. A client may send 0-RTT right behind its Initial, and a capture can show them
+        // first (reordering, or a lost Initial retransmitted later); the reassembler skips them
+        // by their Length and waits for the Initial.
+        if payload[0] & 0xc0 == 0xc0, let header = QUICLongHeader.parse(payload),
+            header.kind == .initial || header.kind == .zeroRTT
+        {
             reportFlow(record, tunnel: nil, time: time, emit: emit)
             guard let reassembler = quicPool.acquire() else {
                 counters.inspectorsUnavailable &+= 1

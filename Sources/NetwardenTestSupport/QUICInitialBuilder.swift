@@ -11,12 +11,23 @@ public struct QUICInitialBuilder: Sendable {
     public var dcid: [UInt8]
     public var scid: [UInt8]
     public var token: [UInt8]
+    /// The DCID the keys are derived from, when not `dcid`: once the server's Initial arrives the
+    /// client writes the server's connection ID but keeps the keys of its first DCID (RFC 9001
+    /// §5.2); only a Retry changes the keys.
+    public var keyDCID: [UInt8]?
 
-    public init(version: QUICVersion = .v1, dcid: [UInt8], scid: [UInt8] = [], token: [UInt8] = []) {
+    public init(
+        version: QUICVersion = .v1,
+        dcid: [UInt8],
+        scid: [UInt8] = [],
+        token: [UInt8] = [],
+        keyDCID: [UInt8]? = nil
+    ) {
         self.version = version
         self.dcid = dcid
         self.scid = scid
         self.token = token
+        self.keyDCID = keyDCID
     }
 
     /// A CRYPTO frame (type 0x06, offset, length, data) with minimal varints.
@@ -30,18 +41,26 @@ public struct QUICInitialBuilder: Sendable {
 
     /// Seals one Initial whose plaintext is `frames` followed by PADDING up to
     /// `minimumPayloadLength` bytes. The Length field is always two bytes, like RFC 9001 A.2.
+    ///
+    /// `kind: .zeroRTT` writes a 0-RTT packet instead (this version's type bits, no token field).
+    /// A real one is sealed with 0-RTT keys no observer has; this one is sealed with the Initial
+    /// keys on purpose, so a reader that mistook it for an Initial would open it and show it.
     public func seal(
         frames: [UInt8],
         packetNumber: UInt64,
         packetNumberLength: Int = 4,
-        minimumPayloadLength: Int = 0
+        minimumPayloadLength: Int = 0,
+        kind: QUICLongHeader.Kind = .initial
     ) -> [UInt8] {
+        precondition(kind == .initial || kind == .zeroRTT, "only Initial and 0-RTT packets are built")
         var plaintext = frames
         if plaintext.count < minimumPayloadLength {
             plaintext.append(contentsOf: [UInt8](repeating: 0, count: minimumPayloadLength - plaintext.count))
         }
-        let keys = dcid.withUnsafeBytes { QUICInitialKeys(version: version, originalDCID: $0, sender: .client) }
-        let typeBits: UInt8 = version == .v2 ? 1 : 0
+        let keys = (keyDCID ?? dcid).withUnsafeBytes {
+            QUICInitialKeys(version: version, originalDCID: $0, sender: .client)
+        }
+        let typeBits = version.typeBits(for: kind)
         var header: [UInt8] = [0xc0 | typeBits << 4 | UInt8(packetNumberLength - 1)]
         header.append(contentsOf: [
             UInt8(version.rawValue >> 24), UInt8(truncatingIfNeeded: version.rawValue >> 16),
@@ -51,8 +70,10 @@ public struct QUICInitialBuilder: Sendable {
         header.append(contentsOf: dcid)
         header.append(UInt8(scid.count))
         header.append(contentsOf: scid)
-        header.appendQUICVarint(UInt64(token.count))
-        header.append(contentsOf: token)
+        if kind == .initial {
+            header.appendQUICVarint(UInt64(token.count))
+            header.append(contentsOf: token)
+        }
         let length = packetNumberLength + plaintext.count + 16
         header.appendUInt16(0x4000 | UInt16(length))
         let packetNumberOffset = header.count

@@ -60,4 +60,40 @@ import Testing
         #expect(harness.names.isEmpty)
         #expect(harness.statistics.quicUndecryptable == 3)
     }
+
+    @Test func aFlowOpeningWithZeroRTTStillYieldsTheInitialsName() {
+        let harness = Harness()
+        var hello = TLSClientHelloBuilder(serverName: "resumed.example.com", alpn: ["h3"])
+        hello.keyShareLength = 1216
+        let builder = QUICInitialBuilder(version: .v2, dcid: [1, 2, 3, 4, 5, 6, 7, 8], scid: [9, 9])
+        let zeroRTT = builder.seal(
+            frames: [UInt8](repeating: 0x01, count: 40),  // PINGs; opaque to an observer anyway
+            packetNumber: 0,
+            minimumPayloadLength: 300,
+            kind: .zeroRTT
+        )
+        let initials = builder.packets(carrying: hello.handshakeMessage(), chunkSize: 1000, firstPacketNumber: 1)
+        harness.send(Frames.udp(client, server, zeroRTT))
+        harness.send(Frames.udp(client, server, zeroRTT))
+        #expect(harness.names.isEmpty)
+        for packet in initials { harness.send(Frames.udp(client, server, packet)) }
+        #expect(harness.names.map(\.name) == ["resumed.example.com"])
+        #expect(harness.names.first?.proto == .quic)
+        #expect(harness.statistics.quicUnsupportedVersion == 0)
+        #expect(harness.flows.map(\.tunnel) == [nil])
+    }
+
+    @Test func aSecondInitialToTheServersConnectionIDIsOpened() {
+        let harness = Harness()
+        var hello = TLSClientHelloBuilder(serverName: "switched.example.com", alpn: ["h3"])
+        hello.keyShareLength = 1216
+        let message = hello.handshakeMessage()
+        let first = QUICInitialBuilder(dcid: [1, 2, 3, 4, 5, 6, 7, 8]).packets(carrying: message, chunkSize: 1000)
+        let later = QUICInitialBuilder(dcid: [0xee, 0xee, 0xee, 0xee], keyDCID: [1, 2, 3, 4, 5, 6, 7, 8])
+            .packets(carrying: message, chunkSize: 1000, firstPacketNumber: 2)
+        harness.send(Frames.udp(client, server, first[0]))
+        harness.send(Frames.udp(client, server, later[1]))
+        #expect(harness.names.map(\.name) == ["switched.example.com"])
+        #expect(harness.statistics.quicUndecryptable == 0)
+    }
 }

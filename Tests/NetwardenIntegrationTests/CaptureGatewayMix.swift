@@ -5,8 +5,9 @@ import NetwardenProtocols
 import NetwardenTestSupport
 import Testing
 
-/// Writes the gateway-mix benchmark capture when `NETWARDEN_GENERATE=path` is set (see
-/// `Benchmarks/capture/run`); skipped otherwise.
+/// Writes a benchmark capture when `NETWARDEN_GENERATE=path` is set (see `Benchmarks/capture/run`);
+/// skipped otherwise. `NETWARDEN_GENERATE_MIX` picks the mix: `gateway` (the default) or
+/// `name-rich`.
 ///
 /// A test rather than a standalone program so it can use the project's own frame builders:
 /// correct checksums, real TLS ClientHellos and real, decryptable QUIC v1 Initials from
@@ -21,6 +22,10 @@ import Testing
 ///   Initials) with a server reply, and plain-HTTP GETs with a Host header (10 %). One in ten
 ///   of these is over IPv6.
 ///
+/// The name-rich mix (`NETWARDEN_GENERATE_MIX=name-rich`) is the worst case for the engine rather
+/// than the typical one: 80 % bulk, and the 20 % of packets that carry names split evenly between
+/// DNS, TLS and QUIC connections (a third of them QUIC, each decrypted), with no plain HTTP.
+///
 /// Timestamps advance about 1 µs per packet (roughly 10 Gbit/s at this size mix), with
 /// nanosecond resolution. The seed is fixed, so every run writes the same file.
 @Suite struct CaptureGatewayMix {
@@ -28,8 +33,11 @@ import Testing
 
     @Test(.enabled(if: path != nil, "set NETWARDEN_GENERATE=path to write the gateway-mix benchmark capture"))
     func generate() throws {
-        let count = ProcessInfo.processInfo.environment["NETWARDEN_GENERATE_PACKETS"].flatMap(Int.init) ?? 1_000_000
-        var generator = try GatewayMixWriter(path: try #require(Self.path))
+        let environment = ProcessInfo.processInfo.environment
+        let count = environment["NETWARDEN_GENERATE_PACKETS"].flatMap(Int.init) ?? 1_000_000
+        let mixName = environment["NETWARDEN_GENERATE_MIX"] ?? "gateway"
+        let mix = try #require(GatewayMixWriter.Mix(rawValue: mixName), "unknown mix \(mixName)")
+        var generator = try GatewayMixWriter(path: try #require(Self.path), mix: mix)
         try generator.write(packets: count)
         print(generator.summary)
     }
@@ -58,7 +66,19 @@ private let gatewayMixNames: [String] = {
 /// acknowledgement number and an RFC 1624 incremental checksum update), so a million packets
 /// take seconds even in a debug build.
 private struct GatewayMixWriter {
+    /// Which share of packets is bulk, and how name-carrying connections are split.
+    enum Mix: String {
+        /// 90 % bulk; names 40 % DNS, 30 % TLS, 20 % QUIC, 10 % HTTP.
+        case gateway
+        /// 80 % bulk; names a third each DNS, TLS and QUIC.
+        case nameRich = "name-rich"
+
+        /// Bulk packets per ten written.
+        var bulkTenths: Int { self == .gateway ? 9 : 8 }
+    }
+
     private let dumper: PcapDumper
+    private let mix: Mix
     private var random = SeededGenerator(seed: 0x6e65_7477_6172_6465)
     private var clock = PacketTime(seconds: 1_735_732_800, nanoseconds: 0)
     private var flows: [BulkFlow] = []
@@ -79,8 +99,9 @@ private struct GatewayMixWriter {
     private static let checksumOffset = 14 + 20 + 16
     private static let segmentSize = 1448
 
-    init(path: String) throws {
+    init(path: String, mix: Mix) throws {
         dumper = try PcapDumper(path: path, linkType: .ethernet)
+        self.mix = mix
         for _ in 0..<4000 { flows.append(makeBulkFlow()) }
     }
 
@@ -91,8 +112,8 @@ private struct GatewayMixWriter {
 
     mutating func write(packets count: Int) throws {
         while written < count {
-            // Keep bulk at 90 % of what has been written so far.
-            if bulk * 10 < written * 9 {
+            // Keep bulk at its share of what has been written so far.
+            if bulk * 10 < written * mix.bulkTenths {
                 writeBulkPacket()
             } else {
                 writeEvent()
@@ -223,6 +244,14 @@ private struct GatewayMixWriter {
         let ipv6 = Int.random(in: 0..<10, using: &random) == 0
         let client = ipv6 ? clientIPv6() : clientIPv4()
         let server = ipv6 ? serverIPv6() : serverIPv4()
+        if mix == .nameRich {
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: writeDNS(name: name, client: client, server: server)
+            case 1: writeTLS(name: name, client: client, server: server)
+            default: writeQUIC(name: name, client: client, server: server)
+            }
+            return
+        }
         switch Int.random(in: 0..<10, using: &random) {
         case 0..<4: writeDNS(name: name, client: client, server: server)
         case 4..<7: writeTLS(name: name, client: client, server: server)

@@ -2,7 +2,7 @@ import NetwardenProtocols
 import NetwardenTestSupport
 import Testing
 
-/// RFC 9001 Appendix A and RFC 9369 Appendix A, plus the draft-29 salt.
+/// RFC 9001 Appendix A and RFC 9369 Appendix A, plus the draft-23 and draft-29 vectors.
 @Suite struct QUICInitialVectorTests {
     private func keys(_ version: QUICVersion, _ dcid: [UInt8] = QUICVectors.dcid) -> QUICInitialKeys {
         dcid.withUnsafeBytes { QUICInitialKeys(version: version, originalDCID: $0) }
@@ -46,6 +46,27 @@ import Testing
         #expect(keys.keyBytes == TestBytes.hex("175257a31eb09dea9366d8bb79ad80ba"))
         #expect(keys.iv == TestBytes.hex("6b26114b9cba2b63a9e8dd4f"))
         #expect(keys.headerProtectionKeyBytes == TestBytes.hex("9ddd12c994c0698b89374a9c077a3077"))
+    }
+
+    /// draft-ietf-quic-tls-23 Appendix A (the same DCID), for drafts 23 to 28.
+    @Test(arguments: 23...28)
+    func draft23SaltDerivesTheDraftKeys(number: Int) throws {
+        let version = try #require(QUICVersion.draft(number))
+        #expect(secret(version) == TestBytes.hex("fda3953aecc040e48b34e27ef87de3a6098ecf0e38b7e032c5c57bcbd5975b84"))
+        let keys = keys(version)
+        #expect(keys.keyBytes == TestBytes.hex("af7fd7efebd21878ff66811248983694"))
+        #expect(keys.iv == TestBytes.hex("8681359410a70bb9c92f0420"))
+        #expect(keys.headerProtectionKeyBytes == TestBytes.hex("a980b8b4fb7d9fbc13e814c23164253d"))
+    }
+
+    /// Drafts 29 to 32 share draft-29's salt; 33 and 34 already used v1's.
+    @Test func draftsShareTheirSaltsAsPublished() throws {
+        for number in 30...32 {
+            #expect(secret(try #require(QUICVersion.draft(number))) == secret(.draft29))
+        }
+        for number in 33...34 {
+            #expect(secret(try #require(QUICVersion.draft(number))) == secret(.v1))
+        }
     }
 
     @Test func rfc9001A2HeaderIsParsed() {

@@ -7,11 +7,18 @@
 /// Handshake packets in one datagram (those are skipped by their Length), and CRYPTO frames may
 /// repeat or overlap; data is placed by CRYPTO offset.
 ///
-/// Key cache: the Initial keys are derived from the client's original DCID on the first packet
-/// and reused for every later packet with the same version and DCID, because a derivation costs
-/// about ten HMAC-SHA256 computations while opening a packet costs one AES block plus the GCM
-/// pass. A different DCID (after a Retry the client switches to the server-chosen one) replaces
-/// the cached keys; the CRYPTO data gathered so far is kept, since a client repeats the same
+/// Which keys open which Initial (RFC 9001 §5.2, RFC 9000 §7.2): a client's Initial keys come
+/// from the DCID of its *first* Initial, and stay those after the server's Initial makes the
+/// client switch to a server-chosen DCID; only a Retry (or a fresh attempt after Version
+/// Negotiation) makes the client derive new keys from the DCID it then sends. So an Initial with
+/// a DCID other than the first is opened with the first DCID's keys, and if they do not
+/// authenticate, with keys derived from its own DCID. The capture may lack the Retry (or show it
+/// after the Initial it caused), so the packet itself decides, not the server's packets.
+///
+/// Key cache: a derivation costs about ten HMAC-SHA256 computations while opening a packet costs
+/// one AES block plus the GCM pass, so both key sets (the first DCID's and the latest other
+/// DCID's, each with its version) are kept and reused for as long as the connection lasts. The
+/// CRYPTO data gathered so far is kept across a key change, since a client repeats the same
 /// ClientHello after a Retry.
 ///
 /// Allocation story: the 16 KiB CRYPTO buffer, the DCID array and the header scratch are
@@ -41,8 +48,12 @@ public final class QUICInitialReassembler {
     public static let defaultCapacity = 16 * 1024
 
     private var buffer: HandshakeAssemblyBuffer
-    private var keys: QUICInitialKeys?
-    private var keysDCID: [UInt8] = []
+    /// Keys from `originalDCID` and `version`.
+    private var originalKeys: QUICInitialKeys?
+    /// Keys from the latest other DCID an Initial authenticated with (after a Retry), or were
+    /// derived for it; `otherDCID` is that DCID.
+    private var otherKeys: QUICInitialKeys?
+    private var otherDCID: [UInt8] = []
     private var headerScratch: [UInt8] = []
     private var largestPacketNumber: Int64 = -1
     private var terminal: Result?
@@ -58,7 +69,7 @@ public final class QUICInitialReassembler {
 
     public init(capacity: Int = QUICInitialReassembler.defaultCapacity) {
         buffer = HandshakeAssemblyBuffer(capacity: capacity)
-        keysDCID.reserveCapacity(QUICVersion.maxConnectionIDLength)
+        otherDCID.reserveCapacity(QUICVersion.maxConnectionIDLength)
         originalDCID.reserveCapacity(QUICVersion.maxConnectionIDLength)
         headerScratch.reserveCapacity(128)
     }
@@ -66,8 +77,9 @@ public final class QUICInitialReassembler {
     /// Forgets the current connection, keeping every buffer for the next one.
     public func reset() {
         buffer.reset()
-        keys = nil
-        keysDCID.removeAll(keepingCapacity: true)
+        originalKeys = nil
+        otherKeys = nil
+        otherDCID.removeAll(keepingCapacity: true)
         originalDCID.removeAll(keepingCapacity: true)
         largestPacketNumber = -1
         terminal = nil
@@ -109,26 +121,48 @@ public final class QUICInitialReassembler {
 
     /// Opens one Initial and files its CRYPTO data; `false` when it did not authenticate.
     private func openInitial(_ packet: UnsafeRawBufferPointer, header: QUICLongHeader) -> Bool {
+        if openWithEitherKeys(packet, header: header) { return true }
+        packetsFailed += 1
+        return false
+    }
+
+    private func openWithEitherKeys(_ packet: UnsafeRawBufferPointer, header: QUICLongHeader) -> Bool {
         guard let packetVersion = QUICVersion.known(header.version) else { return false }
         let dcid = UnsafeRawBufferPointer(rebasing: packet[header.dcidRange])
         if originalDCID.isEmpty {
             originalDCID.append(contentsOf: dcid)
             version = packetVersion
+            originalKeys = derive(packetVersion, dcid)
         }
-        let currentKeys: QUICInitialKeys
-        if let keys, keys.version == packetVersion, keysDCID.elementsEqual(dcid) {
-            currentKeys = keys
+        if packetVersion.rawValue == version?.rawValue, let originalKeys {
+            if open(packet, header: header, keys: originalKeys) { return true }
+            // The first DCID's keys are the only right ones for a packet that carries that DCID.
+            if originalDCID.elementsEqual(dcid) { return false }
+        }
+        // After a Retry or Version Negotiation: keys from this packet's own DCID.
+        let keys: QUICInitialKeys
+        if let otherKeys, otherKeys.version.rawValue == packetVersion.rawValue, otherDCID.elementsEqual(dcid) {
+            keys = otherKeys
         } else {
-            currentKeys = QUICInitialKeys(version: packetVersion, originalDCID: dcid, sender: .client)
-            keys = currentKeys
-            keysDCID.removeAll(keepingCapacity: true)
-            keysDCID.append(contentsOf: dcid)
-            keyDerivations += 1
+            keys = derive(packetVersion, dcid)
+            otherKeys = keys
+            otherDCID.removeAll(keepingCapacity: true)
+            otherDCID.append(contentsOf: dcid)
         }
+        return open(packet, header: header, keys: keys)
+    }
+
+    private func derive(_ version: QUICVersion, _ dcid: UnsafeRawBufferPointer) -> QUICInitialKeys {
+        keyDerivations += 1
+        return QUICInitialKeys(version: version, originalDCID: dcid, sender: .client)
+    }
+
+    /// Opens `packet` with `keys`; on success files its CRYPTO frames and counts it.
+    private func open(_ packet: UnsafeRawBufferPointer, header: QUICLongHeader, keys: QUICInitialKeys) -> Bool {
         let opened = QUICInitialPacket.open(
             packet,
             header: header,
-            keys: currentKeys,
+            keys: keys,
             largestPacketNumber: largestPacketNumber,
             headerScratch: &headerScratch
         ) { packetNumber, plaintext in
@@ -144,7 +178,6 @@ public final class QUICInitialReassembler {
             largestPacketNumber = max(largestPacketNumber, packetNumber)
             return true
         case .failure:
-            packetsFailed += 1
             return false
         }
     }

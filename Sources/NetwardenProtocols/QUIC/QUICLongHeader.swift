@@ -44,18 +44,7 @@ public struct QUICLongHeader: Sendable, Equatable {
         let scidStart = reader.offset
         guard reader.skip(Int(scidLength)) else { return nil }
 
-        let typeBits = (first >> 4) & 0x03
-        let kind: Kind
-        if typeBits == known.initialTypeBits {
-            kind = .initial
-        } else if typeBits == known.retryTypeBits {
-            kind = .retry
-        } else if typeBits == (known.initialTypeBits + 1) & 0x03 {
-            // Both v1 and v2 order the types Initial, 0-RTT, Handshake (v2 just rotates them).
-            kind = .zeroRTT
-        } else {
-            kind = .handshake
-        }
+        let kind = known.kind(typeBits: (first >> 4) & 0x03)
 
         let dcidRange = dcidStart..<dcidStart + Int(dcidLength)
         let scidRange = scidStart..<scidStart + Int(scidLength)
