@@ -51,25 +51,16 @@ public enum CleanFilePages {
     /// The qualifying mappings of an smaps text, with at least one resident page. Lines that do
     /// not parse end the mapping they belong to without qualifying it.
     public static func releasable(smaps: String) -> [Mapping] {
-        var found: [Mapping] = []
-        var current: Candidate?
-        for line in smaps.split(separator: "\n", omittingEmptySubsequences: true) {
-            if let header = Candidate(header: line) {
-                if let done = current?.mapping { found.append(done) }
-                current = header
-            } else {
-                current?.read(field: line)
-            }
-        }
-        if let done = current?.mapping { found.append(done) }
-        return found
+        var selection = Selection()
+        for line in smaps.split(separator: "\n", omittingEmptySubsequences: true) { selection.take(line) }
+        return selection.finish()
     }
 
     /// Reads the process's own smaps and drops the resident pages of every qualifying mapping.
     public static func release(smapsPath: String = "/proc/self/smaps") -> Report {
-        guard let text = readWholeFile(smapsPath) else { return Report(mappings: 0, residentKiB: 0, failures: 0) }
         var report = Report(mappings: 0, residentKiB: 0, failures: 0)
-        for mapping in releasable(smaps: text) {
+        guard let mappings = readSelection(smapsPath) else { return report }
+        for mapping in mappings {
             let address = UnsafeMutableRawPointer(bitPattern: mapping.start)
             if madvise(address, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 {
                 report.mappings += 1
@@ -79,6 +70,55 @@ public enum CleanFilePages {
             }
         }
         return report
+    }
+
+    /// smaps a line at a time through a small buffer: the whole text (hundreds of KiB) would
+    /// grow a malloc arena that `malloc_trim` cannot shrink again, undoing part of the release.
+    private static func readSelection(_ path: String) -> [Mapping]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var selection = Selection()
+        var chunk = [UInt8](repeating: 0, count: 8192)
+        var line: [UInt8] = []
+        line.reserveCapacity(512)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { break }
+            for byte in chunk[..<count] {
+                if byte == UInt8(ascii: "\n") {
+                    selection.take(Substring(String(decoding: line, as: UTF8.self)))
+                    line.removeAll(keepingCapacity: true)
+                } else {
+                    line.append(byte)
+                }
+            }
+        }
+        if !line.isEmpty { selection.take(Substring(String(decoding: line, as: UTF8.self))) }
+        return selection.finish()
+    }
+
+    /// Qualifying mappings collected from smaps lines fed in order.
+    private struct Selection {
+        private var found: [Mapping] = []
+        private var current: Candidate?
+
+        mutating func take(_ line: Substring) {
+            if let header = Candidate(header: line) {
+                if let done = current?.mapping { found.append(done) }
+                current = header
+            } else {
+                current?.read(field: line)
+            }
+        }
+
+        mutating func finish() -> [Mapping] {
+            if let done = current?.mapping { found.append(done) }
+            current = nil
+            return found
+        }
     }
 
     /// One smaps entry being read: its header, then `Key: value kB` lines.
@@ -137,22 +177,5 @@ public enum CleanFilePages {
             guard qualifies, residentKiB > 0 else { return nil }
             return Mapping(start: start, end: end, path: path, residentKiB: residentKiB)
         }
-    }
-
-    /// The whole of a /proc file (they report size 0, so read to the end).
-    private static func readWholeFile(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return nil }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
