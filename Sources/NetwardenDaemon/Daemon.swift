@@ -139,9 +139,12 @@ public struct Daemon: Sendable {
         )
         let filterTests = FilterTestService(store: store, hub: hub, logger: logger)
         let notify = NotifyService(notifier: notifier, liveness: liveness, status: status, store: store, logger: logger)
+        // Applied reloads, for the memory release that follows each (a burst of parsing and loading).
+        let (reloaded, reloadedContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let reload = ReloadService(triggers: reloadTriggers) { [self] in
-            applyReload(store: store, hub: hub, outbox: outbox, status: status)
+            if applyReload(store: store, hub: hub, outbox: outbox, status: status) { reloadedContinuation.yield() }
         }
+        let memoryRelease = MemoryReleaseService(liveness: liveness, reloads: reloaded, logger: logger)
         let collect = TelemetryCollectService(hub: hub, status: status) { store.current.linkInterval }
         let delivery = DeliveryService(store: store, hub: hub, status: status, logger: logger)
         let metrics = MetricsEndpointService(store: store, hub: hub, logger: logger)
@@ -172,6 +175,7 @@ public struct Daemon: Sendable {
                 .init(service: metrics),
                 .init(service: statusSocket),
                 .init(service: reload),
+                .init(service: memoryRelease),
             ],
             gracefulShutdownSignals: shutdownSignals,
             logger: logger
@@ -193,12 +197,20 @@ public struct Daemon: Sendable {
         logger.notice("netwarden stopped")
     }
 
-    private func applyReload(store: SettingsStore, hub: TelemetryHub, outbox: LocalOutboxSink, status: DaemonStatus) {
+    /// True when the new settings were applied.
+    private func applyReload(
+        store: SettingsStore,
+        hub: TelemetryHub,
+        outbox: LocalOutboxSink,
+        status: DaemonStatus
+    ) -> Bool {
         notifier.reloading()
+        let applied: Bool
         let old = store.current
         logger.notice("reloading configuration", metadata: ["config": "\(old.source)"])
         switch loader() {
         case .success(let new):
+            applied = true
             store.replace(with: new)
             hub.setIdentity(new.identity)
             logContext.level = new.logLevel
@@ -215,6 +227,7 @@ public struct Daemon: Sendable {
                 metadata: ["changes": "\(changes.isEmpty ? "none" : changes.joined(separator: "; "))"]
             )
         case .failure(let failure):
+            applied = false
             for line in failure.lines { logger.error("\(line)") }
             status.update {
                 $0.failedReloads += 1
@@ -227,6 +240,7 @@ public struct Daemon: Sendable {
         }
         notifier.ready()
         notifier.status(status.snapshot.summary)
+        return applied
     }
 
     /// The daemon's own totals as metrics: build, start time, reloads, probes, local sink errors,
