@@ -36,7 +36,7 @@ struct CollectorSystemdUnitTests {
         let lines = Set(text.split(separator: "\n").map(String.init))
         #expect(
             lines.contains(
-                "ExecStart=/usr/local/bin/netwarden-collector run --config /etc/netwarden-collector/collector.toml"
+                "ExecStart=/usr/bin/netwarden-collector run --config /etc/netwarden-collector/collector.toml"
             )
         )
         #expect(lines.contains("StateDirectory=netwarden-collector"))

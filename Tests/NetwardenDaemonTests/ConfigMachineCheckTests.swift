@@ -89,3 +89,67 @@ struct FilterTestsMachineCheckTests {
         )
     }
 }
+
+/// List files are checked the way the daemon reads them: a missing list the package ships is a
+/// warning (the daemon skips it), a missing list of the school's own is an error while the part
+/// that reads it is on and a warning while it is off.
+struct ListFilesMachineCheckTests {
+    static func findings(captureEnabled: Bool) throws -> [String] {
+        let text = """
+            [identity]
+            trust = "t"
+            site = "s"
+
+            [capture]
+            enabled = \(captureEnabled)
+
+            [filter]
+            doh_lists = ["/usr/share/netwarden/lists/doh-providers.txt",
+                "/nonexistent/doh.txt"]
+            tor_relay_lists = []
+
+            [[filter.category]]
+            name = "adult"
+            policy = "must_block"
+            lists = ["/nonexistent/adult.txt"]
+            """
+        let bytes = Array(text.utf8)
+        let config = try NetwardenConfig.parse(bytes: bytes, fileName: "n.toml").get()
+        return ConfigMachineCheck.check(
+            config,
+            document: TOMLParser.parse(bytes).root,
+            file: "n.toml",
+            machine: ConfigMachine(unreadableFile: { path in
+                path.hasPrefix("/nonexistent/") || path.hasPrefix("/usr/share/") ? "`\(path)`: no such file" : nil
+            })
+        ).map(\.description)
+    }
+
+    @Test func withCaptureOnAMissingShippedListIsAWarningAndAMissingOwnListAnError() throws {
+        #expect(
+            try Self.findings(captureEnabled: true) == [
+                "n.toml:9: filter.doh_lists: warning: `/usr/share/netwarden/lists/doh-providers.txt`: no such file; "
+                    + "the netwarden package installs it (is it installed?); skipped until then",
+                "n.toml:10: filter.doh_lists: error: `/nonexistent/doh.txt`: no such file",
+                // The default resolver list, not set in this file, has no line of its own.
+                "n.toml: filter.doh_resolver_lists: warning: `/usr/share/netwarden/lists/doh-resolver-addresses.txt`: "
+                    + "no such file; the netwarden package installs it (is it installed?); skipped until then",
+                "n.toml:16: filter.category.lists: error: `/nonexistent/adult.txt`: no such file",
+                "n.toml: filter_tests.catalogues: warning: `/usr/share/netwarden/filter-tests/canaries.txt`: "
+                    + "no such file; the netwarden package installs it (is it installed?); skipped until then",
+                "n.toml: filter_tests.block_pages: warning: `/usr/share/netwarden/filter-tests/blockpages.txt`: "
+                    + "no such file; the netwarden package installs it (is it installed?); skipped until then",
+            ]
+        )
+    }
+
+    @Test func withCaptureOffAMissingOwnListIsOnlyAWarning() throws {
+        let lines = try Self.findings(captureEnabled: false)
+        #expect(
+            lines.contains(
+                "n.toml:10: filter.doh_lists: warning: `/nonexistent/doh.txt`: no such file; read once [capture] is enabled"
+            )
+        )
+        #expect(!lines.contains { $0.contains(": error: ") })
+    }
+}

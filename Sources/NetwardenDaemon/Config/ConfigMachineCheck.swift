@@ -121,15 +121,66 @@ public enum ConfigMachineCheck {
             }
         }
 
-        // Filter tests: only when on, since the shipped catalogue is absent until installed.
+        // List files. A missing one is what the daemon would do with it: a file the package
+        // ships is skipped with a warning (netwarden run without the package); any other is
+        // refused while the part reading it is on, and only worth a warning while it is off.
+        func checkList(_ path: String, _ at: [TOMLPathStep], readBy section: String, readNow: Bool) {
+            guard let problem = machine.unreadableFile(path) else { return }
+            if ShippedFiles.isShipped(path) {
+                error(
+                    at,
+                    problem + "; the netwarden package installs it (is it installed?); skipped until then",
+                    .warning
+                )
+            } else if readNow {
+                error(at, problem)
+            } else {
+                error(at, problem + "; read once [\(section)] is enabled", .warning)
+            }
+        }
+        let filter = config.filter
+        let filterSection: [TOMLPathStep] = [.key("filter")]
+        for (key, paths) in [
+            ("doh_lists", filter.dohLists), ("doh_resolver_lists", filter.dohResolverLists),
+            ("tor_relay_lists", filter.torRelayLists),
+        ] {
+            for (index, path) in paths.enumerated() {
+                checkList(
+                    path,
+                    filterSection + [.key(key), .index(index)],
+                    readBy: "capture",
+                    readNow: config.capture.enabled
+                )
+            }
+        }
+        // UT1 lists are directories of per-category files, resolved by the daemon itself.
+        for (categoryIndex, category) in filter.categories.enumerated() where category.format != .ut1 {
+            for (index, path) in category.lists.enumerated() {
+                checkList(
+                    path,
+                    filterSection + [.key("category"), .index(categoryIndex), .key("lists"), .index(index)],
+                    readBy: "capture",
+                    readNow: config.capture.enabled
+                )
+            }
+        }
+
         let tests = config.filterTests
+        let testsSection: [TOMLPathStep] = [.key("filter_tests")]
+        for (key, paths) in [("catalogues", tests.catalogues), ("block_pages", tests.blockPages)] {
+            for (index, path) in paths.enumerated() {
+                checkList(
+                    path,
+                    testsSection + [.key(key), .index(index)],
+                    readBy: "filter_tests",
+                    readNow: tests.enabled
+                )
+            }
+        }
         if tests.enabled {
-            let section: [TOMLPathStep] = [.key("filter_tests")]
+            let section = testsSection
             for (key, path) in [("ca_file", tests.caFile), ("filter_ca_file", tests.filterCAFile)] {
                 if let path { checkFile(path, section + [.key(key)]) }
-            }
-            for (key, paths) in [("catalogues", tests.catalogues), ("block_pages", tests.blockPages)] {
-                for (index, path) in paths.enumerated() { checkFile(path, section + [.key(key), .index(index)]) }
             }
             for (index, vantage) in tests.vantages.enumerated() {
                 guard let name = vantage.interface, !interfaceExists(name) else { continue }

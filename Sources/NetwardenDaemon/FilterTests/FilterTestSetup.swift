@@ -14,9 +14,6 @@ public struct FilterTestSetup: Sendable {
     public var suite: FilterTestSuite
     public var warnings: [String]
 
-    /// Where the package installs the default catalogue and fingerprints.
-    static let shippedDirectory = "/etc/netwarden/filter-tests/"
-
     /// Builds the suite for run number `run` (the rotation index). `transport` replaces the live
     /// one in tests.
     public static func load(
@@ -29,7 +26,7 @@ public struct FilterTestSetup: Sendable {
 
         func read(_ path: String) -> String? {
             guard FileManager.default.fileExists(atPath: path) else {
-                if path.hasPrefix(shippedDirectory) {
+                if ShippedFiles.isShipped(path) {
                     warnings.append("\(path): shipped file not installed; skipping it")
                 } else {
                     errors.append("\(path): no such file")

@@ -17,10 +17,6 @@ public struct FilterSetup {
     /// Domains loaded per category, for the start-up log.
     public var domainsPerCategory: [(String, Int)]
 
-    /// The shipped list locations: when the package is not installed (quick start, tests), a
-    /// missing shipped list is a warning, not an error.
-    static let shippedListDirectory = "/etc/netwarden/lists/"
-
     public static func load(
         _ section: FilterSection,
         site: String,
@@ -32,7 +28,9 @@ public struct FilterSetup {
         func read(_ path: String) -> [UInt8]? {
             var isDirectory: Bool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                if path.hasPrefix(shippedListDirectory) {
+                // The package's lists: without the package (quick start, tests) a missing one is
+                // a warning, not an error.
+                if ShippedFiles.isShipped(path) {
                     warnings.append("\(path): shipped list not installed; skipping it")
                 } else {
                     errors.append("\(path): no such file")
