@@ -128,6 +128,7 @@ public final class CollectorDatabase: Sendable {
                     """
             )
         }
+        SampleAggregatesMigration.register(in: &migrator)
         return migrator
     }
 
