@@ -23,18 +23,28 @@ final class CollectorUnderTest: @unchecked Sendable {
     let port: UInt16
     var configPath: String { directory.path + "/collector.toml" }
     var databasePath: String { directory.path + "/collector.sqlite" }
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// Set when the config gives `[server]` a certificate: requests go over https.
+    let usesTLS: Bool
+    var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
     private(set) var process: BackgroundProcess?
+    /// Extra curl options for every request (`--cacert` for a TLS collector).
+    var curlOptions: [String] = []
 
-    init(ingest: String = "") throws {
+    /// `server`, `retention` and `ingest` are extra lines for those sections.
+    init(ingest: String = "", server: String = "", retention: String = "") throws {
         directory = try TemporaryDirectory(prefix: "nw-collector")
         port = try SilentTCPListener.closedPort()
+        usesTLS = server.contains("tls_certificate")
         try """
         [server]
         listen = "127.0.0.1:\(port)"
+        \(server)
 
         [storage]
         database = "\(databasePath)"
+
+        [retention]
+        \(retention)
 
         [ingest]
         \(ingest)
@@ -107,7 +117,7 @@ final class CollectorUnderTest: @unchecked Sendable {
             try Data(body).write(to: URL(fileURLWithPath: bodyFile))
             argv += ["--data-binary", "@" + bodyFile]
         }
-        argv += extra + [baseURL + path]
+        argv += curlOptions + extra + [baseURL + path]
         let output = try await Command(argv, timeout: .seconds(30)).run(check: false)
         let status = Int(output.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         var parsed: [String: String] = [:]

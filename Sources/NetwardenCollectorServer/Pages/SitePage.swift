@@ -35,6 +35,8 @@ enum SitePage {
             "agent \(HTML.escape(site.agent ?? "?")); first seen \(HTML.escape(TimeText.utc(milliseconds: site.firstSeenMilliseconds))))</span></p>"
 
         body += charts
+        body +=
+            "<p><a href=\"\(EvidencePage.path(for: identity))\">Filter compliance evidence (hash-chain verified, CSV)</a></p>"
         body += "<h2>Probes</h2>"
         if site.probes.isEmpty {
             body += "<p class=\"muted\">No probe results in the last 15 minutes.</p>"
