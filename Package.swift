@@ -34,6 +34,8 @@
 //                             and `netwarden analyze`)
 //   NetwardenRemoteWrite      pure: Prometheus remote write 1.0 protobuf, hand-written straight
 //                             into one byte buffer (encoder, and a decoder for tests and receivers)
+//   NetwardenCompliance       pure: the hash-chained compliance record format (seal, verify), shared
+//                             by the daemon's log and the collector's evidence export
 //   NetwardenFiltering        pure: category lists and matching, leak/blocked/bypass judgement,
 //                             client pseudonymisation, filter events with evidence
 //   NetwardenDaemon           services, config store, reload, watchdog, logging bootstrap
@@ -194,9 +196,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NetwardenCompliance",
+            dependencies: ["NetwardenCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NetwardenFiltering",
             dependencies: [
-                "NetwardenCore", "NetwardenInspection", "NetwardenProtocols",
+                "NetwardenCore", "NetwardenInspection", "NetwardenProtocols", "NetwardenCompliance",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -217,6 +224,7 @@ let package = Package(
                 "NetwardenProtocols",
                 "NetwardenInspection",
                 "NetwardenFiltering",
+                "NetwardenCompliance",
                 "NetwardenPlatform",
                 "NetwardenCapture",
                 "NetwardenHTTP",
@@ -258,6 +266,8 @@ let package = Package(
             name: "NetwardenCollectorCore",
             dependencies: [
                 "NetwardenWire",
+                // Verifies the compliance records' hash chain with the daemon's own code.
+                "NetwardenCompliance",
                 // The daemon's config language: same TOML parser, same `FILE:LINE: key: message`.
                 "NetwardenCore",
                 "NetwardenCompression",
@@ -367,7 +377,7 @@ let package = Package(
             name: "NetwardenFilteringTests",
             dependencies: [
                 "NetwardenFiltering", "NetwardenInspection", "NetwardenProtocols", "NetwardenCore",
-                "NetwardenTestSupport",
+                "NetwardenTestSupport", "NetwardenCompliance",
             ],
             swiftSettings: swiftSettings
         ),
@@ -377,6 +387,8 @@ let package = Package(
                 "NetwardenDaemon", "NetwardenCore", "NetwardenTelemetry", "NetwardenPlatform", "NetwardenTestSupport",
                 // FilterTestService runs over a scripted FilterTestTransport.
                 "NetwardenFiltering",
+                // The compliance events must rebuild the sealed lines of the local log.
+                "NetwardenCompliance",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -423,6 +435,8 @@ let package = Package(
                 "NetwardenDelivery", "NetwardenTelemetry",
                 // The views read filter checks from the compliance records the daemon writes.
                 "NetwardenFiltering",
+                // Evidence tests seal compliance records the way the daemon does.
+                "NetwardenCompliance",
                 // Tests read the collector's database with SQLite itself, read-only.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // Built with the tests: they start the real binary.

@@ -21,6 +21,7 @@ public struct CollectorServer: Sendable {
     let sessions: SessionStore
     let users: UserRegistry
     let alerting: AlertDeliveryService
+    let throttle: LoginThrottle
     let logger: Logger
 
     public init(config: CollectorConfig, database: CollectorDatabase, logger: Logger) {
@@ -30,29 +31,37 @@ public struct CollectorServer: Sendable {
             database: database,
             settings: config.ingest,
             wallClock: { Self.nowMilliseconds() },
-            monotonicSeconds: {
-                let now = ContinuousClock.now.duration(to: Self.epoch)
-                return -Double(now.components.seconds) - Double(now.components.attoseconds) * 1e-18
-            }
+            monotonicSeconds: { Self.monotonicSeconds() }
         )
         self.queries = SiteQueries(database: database)
         self.sessions = SessionStore(database: database)
         self.users = UserRegistry(database: database)
-        self.authenticator = WebAuthenticator(users: users, sessions: sessions)
         self.alerting = AlertDeliveryService(config: config, database: database, logger: logger) {
             Self.nowMilliseconds()
         }
+        self.throttle = LoginThrottle(policy: config.server.loginPolicy)
+        self.authenticator = WebAuthenticator(
+            users: users,
+            sessions: sessions,
+            throttle: throttle,
+            monotonicSeconds: { Self.monotonicSeconds() }
+        )
         self.logger = logger
     }
 
     static let epoch = ContinuousClock.now
+
+    static func monotonicSeconds() -> Double {
+        let now = ContinuousClock.now.duration(to: Self.epoch)
+        return -Double(now.components.seconds) - Double(now.components.attoseconds) * 1e-18
+    }
 
     static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// Runs until SIGTERM/SIGINT (handled by the application's service group). `onListening`
     /// gets the bound address once the socket accepts connections.
     public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
-        let router = Router()
+        let router = Router(context: CollectorRequestContext.self)
         routes(router)
         let address = config.server.listen
         let server: HTTPServerBuilder
@@ -83,7 +92,7 @@ public struct CollectorServer: Sendable {
         try await app.runService()
     }
 
-    func routes(_ router: Router<BasicRequestContext>) {
+    func routes(_ router: Router<CollectorRequestContext>) {
         router.post(RouterPath(IngestAPI.path)) { request, context in try await self.ingest(request, context) }
         router.get("/healthz") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
         router.get("/login") { request, _ in self.loginForm(error: nil, request: request) }
@@ -95,11 +104,12 @@ public struct CollectorServer: Sendable {
         router.get("/api/v1/site") { request, _ in try await self.siteAPI(request) }
         registerViewRoutes(router)
         alertingRoutes(router)
+        evidenceRoutes(router)
     }
 
     // MARK: ingest
 
-    func ingest(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func ingest(_ request: Request, _ context: CollectorRequestContext) async throws -> Response {
         // Collect one byte past the limit so "too large" is a clear 413 from our own check, with
         // the same message as a decompressed body that is too large.
         var body: [UInt8] = []
@@ -181,6 +191,18 @@ public struct CollectorServer: Sendable {
         )
     }
 
+    /// 429 with the form again: how long to wait, in words and in `Retry-After`.
+    func tooManyFailures(_ lock: LoginThrottle.Lock, request: Request) -> Response {
+        var response = loginForm(
+            error: "Too many failed sign-ins for this \(lock.scope == "user" ? "user" : "address"). "
+                + "Try again in \(lock.retryAfterSeconds) s.",
+            request: request,
+            status: .tooManyRequests
+        )
+        response.headers[.retryAfter] = "\(lock.retryAfterSeconds)"
+        return response
+    }
+
     func form(_ request: Request) async throws -> [String: String] {
         let buffer = try await request.body.collect(upTo: 16 * 1024)
         let text = String(buffer: buffer)
@@ -195,7 +217,7 @@ public struct CollectorServer: Sendable {
         return fields
     }
 
-    func login(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func login(_ request: Request, _ context: CollectorRequestContext) async throws -> Response {
         let fields = try await form(request)
         let cookieToken = request.cookies[WebAuthenticator.loginCSRFCookie]?.value ?? ""
         let formToken = fields["csrf"] ?? ""
@@ -203,10 +225,31 @@ public struct CollectorServer: Sendable {
             return loginForm(error: "The form expired; please sign in again.", request: request, status: .forbidden)
         }
         let user = fields["username"] ?? ""
+        let address = context.clientAddress
+        // A lock in force refuses before the password is looked at: no guess is checked while locked.
+        if let lock = throttle.check(user: user, address: address, now: Self.monotonicSeconds()) {
+            logger.notice(
+                "sign-in refused: too many failures",
+                metadata: [
+                    "user": "\(user)", "client": "\(address ?? "?")", "scope": "\(lock.scope)",
+                    "refused_total": "\(throttle.counters.refused)",
+                ]
+            )
+            return tooManyFailures(lock, request: request)
+        }
         guard users.verify(name: user, password: fields["password"] ?? "") else {
-            logger.notice("sign-in failed", metadata: ["user": "\(user)"])
+            let lock = throttle.failed(user: user, address: address, now: Self.monotonicSeconds())
+            logger.notice(
+                "sign-in failed",
+                metadata: [
+                    "user": "\(user)", "client": "\(address ?? "?")",
+                    "failures_total": "\(throttle.counters.failures)",
+                ]
+            )
+            if let lock { return tooManyFailures(lock, request: request) }
             return loginForm(error: "Wrong user or password.", request: request, status: .unauthorized)
         }
+        throttle.succeeded(user: user, address: address)
         let token = try sessions.create(user: user, now: Self.nowMilliseconds())
         logger.info("signed in", metadata: ["user": "\(user)"])
         var extra = HTTPFields()
@@ -226,7 +269,7 @@ public struct CollectorServer: Sendable {
         return Self.redirect("/", extra: extra)
     }
 
-    func logout(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func logout(_ request: Request, _ context: CollectorRequestContext) async throws -> Response {
         let fields = try await form(request)
         guard let cookie = request.cookies[WebAuthenticator.sessionCookie],
             let session = sessions.find(token: cookie.value, now: Self.nowMilliseconds())

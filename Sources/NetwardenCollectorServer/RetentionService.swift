@@ -3,7 +3,7 @@ import Logging
 import NetwardenCollectorCore
 import ServiceLifecycle
 
-/// Prunes old data by `[retention]` once at start and then hourly; stops with the server.
+/// Downsamples and prunes by `[retention]` once at start and then hourly; stops with the server.
 struct RetentionService: Service {
     let pruner: RetentionPruner
     let logger: Logger
@@ -17,7 +17,8 @@ struct RetentionService: Service {
                     logger.info(
                         "retention pruned old data",
                         metadata: [
-                            "samples": "\(result.samples)", "events": "\(result.events)",
+                            "samples_downsampled": "\(result.samples)", "aggregates": "\(result.aggregates)",
+                            "events": "\(result.events)",
                             "compliance_events": "\(result.complianceEvents)",
                             "notifications": "\(result.notifications)",
                         ]

@@ -6,7 +6,7 @@ import NetwardenWire
 /// The views for central IT beyond the overview: the coverage page and the JSON behind the
 /// coverage and school views. Registered with one call from `routes`.
 extension CollectorServer {
-    func registerViewRoutes(_ router: Router<BasicRequestContext>) {
+    func registerViewRoutes(_ router: Router<CollectorRequestContext>) {
         router.get("/coverage") { request, _ in try await self.coveragePage(request) }
         router.get("/api/v1/coverage") { request, _ in try await self.coverageAPI(request) }
     }

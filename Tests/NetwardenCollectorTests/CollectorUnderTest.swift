@@ -23,19 +23,29 @@ final class CollectorUnderTest: @unchecked Sendable {
     let port: UInt16
     var configPath: String { directory.path + "/collector.toml" }
     var databasePath: String { directory.path + "/collector.sqlite" }
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// Set when the config gives `[server]` a certificate: requests go over https.
+    let usesTLS: Bool
+    var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
     private(set) var process: BackgroundProcess?
+    /// Extra curl options for every request (`--cacert` for a TLS collector).
+    var curlOptions: [String] = []
 
-    /// `extra` is appended to the config (alerting sections, for example).
-    init(ingest: String = "", extra: String = "") throws {
+    /// `server`, `retention` and `ingest` are extra lines for those sections; `extra` is appended
+    /// to the config (alerting sections, for example).
+    init(ingest: String = "", server: String = "", retention: String = "", extra: String = "") throws {
         directory = try TemporaryDirectory(prefix: "nw-collector")
         port = try SilentTCPListener.closedPort()
+        usesTLS = server.contains("tls_certificate")
         try """
         [server]
         listen = "127.0.0.1:\(port)"
+        \(server)
 
         [storage]
         database = "\(databasePath)"
+
+        [retention]
+        \(retention)
 
         [ingest]
         \(ingest)
@@ -110,7 +120,7 @@ final class CollectorUnderTest: @unchecked Sendable {
             try Data(body).write(to: URL(fileURLWithPath: bodyFile))
             argv += ["--data-binary", "@" + bodyFile]
         }
-        argv += extra + [baseURL + path]
+        argv += curlOptions + extra + [baseURL + path]
         let output = try await Command(argv, timeout: .seconds(30)).run(check: false)
         let status = Int(output.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         var parsed: [String: String] = [:]

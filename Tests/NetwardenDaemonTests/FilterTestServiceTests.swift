@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NetwardenCompliance
 import NetwardenCore
 import NetwardenDaemon
 import NetwardenFiltering
@@ -139,6 +140,17 @@ struct FilterTestServiceTests {
         #expect(lines.count >= 6)
         #expect(lines.allSatisfy { $0.contains("\"site\":\"north\"") && $0.contains("\"method\":") })
         #expect((try? ComplianceLog.verify(path: path).get()) != nil)
+
+        // Each compliance event carries its record whole (every sealed field, prev and hash), so
+        // the collector rebuilds exactly the line the local log holds and can verify the chain.
+        let events = sink.events.filter { $0.kind.rawValue == "filter_compliance" }
+        #expect(events.count == lines.count)
+        for event in events {
+            let fields = ComplianceChain.fieldNames.map { ($0, event[attribute: $0] ?? "<missing>") }
+            let sealed = ComplianceChain.seal(fields, previous: event[attribute: "prev"] ?? "")
+            #expect(sealed.hash == event[attribute: "hash"])
+            #expect(lines.contains(sealed.line))
+        }
 
         // Someone turns a failure into a pass after the fact: the chain shows where.
         let index = try #require(lines.firstIndex { $0.contains("\"status\":\"fail\"") })

@@ -1,4 +1,5 @@
 import Foundation
+import NetwardenCompliance
 import NetwardenCore
 import NetwardenFiltering
 import Testing
@@ -74,10 +75,10 @@ import Testing
                 blockedBy: .dns,
                 evidence: ["dns: NXDOMAIN"]
             )
-            let sealed = ComplianceChain.seal(
-                ComplianceChain.record(result, runID: "r", time: "2026-01-01T00:00:00Z", site: "s"),
-                previous: previous
-            )
+            let fields = ComplianceChain.record(result, runID: "r", time: "2026-01-01T00:00:00Z", site: "s")
+            // The collector rebuilds records in this order: the record must use exactly these keys.
+            #expect(fields.map(\.0) == ComplianceChain.fieldNames)
+            let sealed = ComplianceChain.seal(fields, previous: previous)
             lines.append(sealed.line)
             previous = sealed.hash
         }

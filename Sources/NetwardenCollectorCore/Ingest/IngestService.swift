@@ -21,6 +21,7 @@ public final class IngestService: Sendable {
     let agents: AgentRegistry
     let settings: IngestSection
     let limiter: RateLimiter
+    let committer: GroupCommitter
     let wallClock: @Sendable () -> Int64
     let monotonicSeconds: @Sendable () -> Double
     private let totals = Mutex(Counters())
@@ -35,6 +36,7 @@ public final class IngestService: Sendable {
         self.agents = AgentRegistry(database: database)
         self.settings = settings
         self.limiter = RateLimiter(burst: settings.rateLimitBurst, perSecond: settings.rateLimitPerSecond)
+        self.committer = GroupCommitter(database: database)
         self.wallClock = wallClock
         self.monotonicSeconds = monotonicSeconds
     }
@@ -137,10 +139,10 @@ public final class IngestService: Sendable {
         totals.withLock { $0.unknownFields += batch.unknownFields }
 
         let now = wallClock()
-        do {
-            let outcome = try await database.asyncWrite { db in
-                try IngestStore.store(batch, agent: agent.id, now: now, in: db)
-            }
+        // Committed together with the batches of other agents that arrive meanwhile (one fsync
+        // for all), each in its own savepoint; answered only after that commit.
+        switch await committer.store(GroupCommitter.Job(batch: batch, agent: agent.id, now: now)) {
+        case .success(let outcome):
             return IngestResponse(
                 status: 200,
                 message: "stored batch \(batch.header.batch): \(outcome.accepted) new, \(outcome.duplicates) duplicate",
@@ -148,7 +150,7 @@ public final class IngestService: Sendable {
                 duplicates: outcome.duplicates,
                 ignored: outcome.ignored
             )
-        } catch {
+        case .failure(let error):
             if error.code == .forbidden { return IngestResponse(status: 403, message: error.message) }
             return IngestResponse(status: 503, message: "storage failed: \(error.message)", retryAfterSeconds: 5)
         }

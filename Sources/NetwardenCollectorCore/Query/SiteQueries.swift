@@ -101,19 +101,30 @@ public struct SiteQueries: Sendable {
     }
 
     /// Every stored value of one family for one gateway since `since`, oldest first (charts).
+    ///
+    /// Raw samples where they are still held, and past `[retention] samples_days` one value per
+    /// downsampled bucket (its mean, at the bucket's start). The downsampler moves rows from one
+    /// table to the other in one transaction, so reading both on one snapshot never counts an
+    /// observation twice or misses one, whichever side of the boundary it is on.
     public func series(
         _ identity: WireIdentity,
         name: String,
         since: Int64
     ) async throws(CollectorError) -> [StoredSample] {
         try await database.asyncRead { db in
-            try Row.fetchAll(
+            let key: StatementArguments = [identity.trust, identity.site, identity.gateway, name, since]
+            return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT name, labels, value, ts FROM samples
-                    WHERE trust = ? AND site = ? AND gateway = ? AND name = ? AND ts >= ? ORDER BY ts
+                    WHERE trust = ? AND site = ? AND gateway = ? AND name = ? AND ts >= ?
+                    UNION ALL
+                    SELECT name, labels, CASE WHEN value_count > 0 THEN sum_value / value_count END, bucket_ms
+                    FROM sample_aggregates
+                    WHERE trust = ? AND site = ? AND gateway = ? AND name = ? AND bucket_ms >= ?
+                    ORDER BY ts
                     """,
-                arguments: [identity.trust, identity.site, identity.gateway, name, since]
+                arguments: key + key
             ).map { row in
                 StoredSample(
                     name: row["name"],

@@ -16,7 +16,10 @@ extension SiteQueries {
     }
 
     /// The mean of one family per time bucket (`buckets` of `width` ms from `start`), averaged
-    /// in SQLite so a week of samples never crosses into Swift: nil where the bucket has no
+    /// in SQLite so a week of samples never crosses into Swift. Raw samples and, past
+    /// `[retention] samples_days`, the downsampled aggregates are read together on one snapshot
+    /// (the downsampler moves rows between them in one transaction, so nothing counts twice),
+    /// each weighted by how many values it holds: nil where the bucket has no
     /// sample, NaN where it has only values the agent could not compute. `stat` keeps only the
     /// series with that `stat` label (the ICMP round-trip family carries min/avg/max/...).
     public func bucketMeans(
@@ -32,9 +35,21 @@ extension SiteQueries {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT (ts - ?5) / ?6 AS bucket, AVG(value), COUNT(*) FROM samples
-                    WHERE trust = ?1 AND site = ?2 AND gateway = ?3 AND name = ?4 AND ts >= ?5 AND ts < ?7
-                        AND (?8 IS NULL OR json_extract(labels, '$.stat') = ?8)
+                    SELECT bucket, SUM(total) / NULLIF(SUM(valued), 0), SUM(observed) FROM (
+                        SELECT (ts - ?5) / ?6 AS bucket, SUM(value) AS total, COUNT(value) AS valued,
+                            COUNT(*) AS observed
+                        FROM samples
+                        WHERE trust = ?1 AND site = ?2 AND gateway = ?3 AND name = ?4 AND ts >= ?5 AND ts < ?7
+                            AND (?8 IS NULL OR json_extract(labels, '$.stat') = ?8)
+                        GROUP BY bucket
+                        UNION ALL
+                        SELECT (bucket_ms - ?5) / ?6 AS bucket, SUM(sum_value), SUM(value_count), SUM(sample_count)
+                        FROM sample_aggregates
+                        WHERE trust = ?1 AND site = ?2 AND gateway = ?3 AND name = ?4
+                            AND bucket_ms >= ?5 AND bucket_ms < ?7
+                            AND (?8 IS NULL OR json_extract(labels, '$.stat') = ?8)
+                        GROUP BY bucket
+                    )
                     GROUP BY bucket
                     """,
                 arguments: [
@@ -83,7 +98,7 @@ extension SiteQueries {
         buckets: Int
     ) async throws(CollectorError) -> Set<Int> {
         try await database.asyncRead { db in
-            // Index only: (trust, site, gateway, name, ts) covers it.
+            // Index only: (trust, site, gateway, name, ts) and the aggregates' key cover it.
             Set(
                 try Int.fetchAll(
                     db,
@@ -91,6 +106,10 @@ extension SiteQueries {
                         SELECT DISTINCT (ts - ?4) / ?5 FROM samples
                         WHERE trust = ?1 AND site = ?2 AND gateway = ?3
                             AND name IN ('netwarden_link_up', 'probe_success') AND ts >= ?4 AND ts < ?6
+                        UNION
+                        SELECT DISTINCT (bucket_ms - ?4) / ?5 FROM sample_aggregates
+                        WHERE trust = ?1 AND site = ?2 AND gateway = ?3
+                            AND name IN ('netwarden_link_up', 'probe_success') AND bucket_ms >= ?4 AND bucket_ms < ?6
                         """,
                     arguments: [
                         identity.trust, identity.site, identity.gateway, start, width, start + width * Int64(buckets),

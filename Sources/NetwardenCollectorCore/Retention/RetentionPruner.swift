@@ -1,11 +1,15 @@
 import GRDB
 
-/// Deletes what `[retention]` no longer keeps. Filter-compliance events (`filter_*`,
-/// `bypass_*`) are the evidence an inspection asks for and follow their own, longer period.
+/// Applies `[retention]`: raw samples past their period are downsampled into aggregates (see
+/// ``SampleDownsampler``), and aggregates, events and the compliance log are deleted after theirs.
+/// Filter-compliance events (`filter_*`, `bypass_*`) are the evidence an inspection asks for and
+/// follow their own, longer period.
 public struct RetentionPruner: Sendable {
-    /// How many rows one call removed, per kind.
+    /// How many rows one call moved or removed, per kind.
     public struct Result: Sendable, Equatable {
+        /// Raw sample rows folded into aggregates (and deleted as raw rows).
         public var samples = 0
+        public var aggregates = 0
         public var events = 0
         public var complianceEvents = 0
         /// Notification history rows (kept as long as events: what was sent about them).
@@ -26,16 +30,23 @@ public struct RetentionPruner: Sendable {
     static let compliance = "(kind LIKE 'filter\\_%' ESCAPE '\\' OR kind LIKE 'bypass\\_%' ESCAPE '\\')"
 
     public func prune(now: Int64) async throws(CollectorError) -> Result {
-        let sampleCutoff = now - Int64(settings.sampleDays) * Self.day
+        let width = settings.aggregateMilliseconds
+        // On a bucket boundary, so a regular pass leaves no bucket half made (late data still merges).
+        let sampleCutoff = (now - Int64(settings.sampleDays) * Self.day) / width * width
+        let aggregateCutoff = now - Int64(settings.aggregateDays) * Self.day
         let eventCutoff = now - Int64(settings.eventDays) * Self.day
         let complianceCutoff = now - Int64(settings.complianceDays) * Self.day
-        return try await database.asyncWrite { db in
-            var result = Result()
-            try db.execute(sql: "DELETE FROM samples WHERE ts < ?", arguments: [sampleCutoff])
-            result.samples = db.changesCount
-            // The de-duplication keys go with their samples: a resend that old is long past.
+        var result = Result()
+        result.samples = try await SampleDownsampler(database: database, bucketMilliseconds: width).run(
+            before: sampleCutoff
+        )
+        return try await database.asyncWrite { [result] db in
+            var result = result
+            // The de-duplication keys go with their raw samples: a resend that old is long past.
             try db.execute(sql: "DELETE FROM sample_records WHERE ts < ?", arguments: [sampleCutoff])
             try ViewTablesUpdate.prune(db, sampleCutoff: sampleCutoff)
+            try db.execute(sql: "DELETE FROM sample_aggregates WHERE bucket_ms < ?", arguments: [aggregateCutoff])
+            result.aggregates = db.changesCount
             try db.execute(sql: "DELETE FROM events WHERE ts < ? AND NOT \(Self.compliance)", arguments: [eventCutoff])
             result.events = db.changesCount
             try db.execute(sql: "DELETE FROM events WHERE ts < ? AND \(Self.compliance)", arguments: [complianceCutoff])

@@ -130,6 +130,7 @@ public final class CollectorDatabase: Sendable {
         }
         registerViewsMigration(&migrator)
         migrator.registerMigration("v2-alerting") { db in try AlertingSchema.migrate(db) }
+        SampleAggregatesMigration.register(in: &migrator)
         return migrator
     }
 

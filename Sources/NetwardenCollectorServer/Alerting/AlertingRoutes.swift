@@ -19,7 +19,7 @@ import NetwardenWire
 /// made with a session cookie needs its CSRF token (the form field, or `X-CSRF-Token` on the
 /// API); Basic-authenticated scripts carry no cookie a third-party page could ride on.
 extension CollectorServer {
-    func alertingRoutes(_ router: Router<BasicRequestContext>) {
+    func alertingRoutes(_ router: Router<CollectorRequestContext>) {
         router.get("/alerts") { request, _ in try await self.alertsPage(request, message: nil) }
         router.post("/alerts/silences") { request, _ in try await self.silenceForm(request) }
         router.post("/alerts/silences/expire") { request, _ in try await self.expireForm(request) }

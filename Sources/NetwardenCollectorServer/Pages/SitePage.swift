@@ -43,6 +43,8 @@ enum SitePage {
         body += columns.map { "<th>\(HTML.escape($0.header))</th>" }.joined() + "</tr></thead><tbody><tr>"
         body += columns.map { "<td>\($0.cell(site, now))</td>" }.joined() + "</tr></tbody></table>"
         body += charts
+        body +=
+            "<p><a href=\"\(EvidencePage.path(for: identity))\">Filter compliance evidence (hash-chain verified, CSV)</a></p>"
         body += "<h2>Probes</h2>"
         if site.probes.isEmpty {
             body += "<p class=\"muted\">No probe results in the last 15 minutes.</p>"

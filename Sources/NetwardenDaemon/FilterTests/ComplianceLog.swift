@@ -1,4 +1,5 @@
 import FoundationEssentials
+import NetwardenCompliance
 import NetwardenFiltering
 import NetwardenPlatform
 

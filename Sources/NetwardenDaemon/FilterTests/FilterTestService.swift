@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Logging
+import NetwardenCompliance
 import NetwardenCore
 import NetwardenFiltering
 import NetwardenTelemetry
@@ -128,11 +129,14 @@ public struct FilterTestService: Service {
     ) {
         let time = Date().formatted(.iso8601)
         let fields = ComplianceChain.record(result, runID: runID, time: time, site: site)
-        var attributes = fields.filter { $0.0 != "evidence" && $0.0 != "time" }.map { Label($0.0, $0.1) }
+        // Every sealed field, exactly as sealed, plus the chain links: the collector rebuilds the
+        // line from these and verifies the hash on export (evidence that nothing was edited there).
+        var attributes = fields.map { Label($0.0, $0.1) }
         if let log {
             do {
                 let lines = try log.append([result], runID: runID, time: time, site: site)
                 if let line = lines.last, let range = line.firstRange(of: ",\"hash\":\"") {
+                    attributes.append(Label("prev", String(line.dropFirst("{\"prev\":\"".count).prefix(64))))
                     attributes.append(Label("hash", String(line[range.upperBound...].prefix(64))))
                 }
             } catch {

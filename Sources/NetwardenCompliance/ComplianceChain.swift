@@ -5,38 +5,21 @@ import NetwardenCore
 /// line's hash (`prev`) and its own (`hash` = SHA-256 over `prev` and the line without `hash`).
 /// Editing, deleting or reordering any record breaks every hash after it, which is what an
 /// inspector needs to trust the record of checks.
+///
+/// A module of its own because two sides seal and verify with it: the daemon (NetwardenFiltering
+/// and its local log) and the collector's evidence export. Pure (SHA-256 and the JSON writer, no
+/// I/O), so the collector links neither the filtering engine nor anything of the daemon.
 public enum ComplianceChain {
     /// `prev` of the first record.
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// One check as a record: when, where from, what, the result, how it was judged, the evidence.
-    public static func record(
-        _ result: FilterCheckResult,
-        runID: String,
-        time: String,
-        site: String
-    ) -> [(String, String)] {
-        [
-            ("time", time), ("run", runID), ("site", site), ("vantage", result.vantage),
-            ("check", result.name), ("kind", result.kind.rawValue), ("category", result.category),
-            ("target", result.target), ("expect", result.expect), ("status", result.status.rawValue),
-            ("blocked_by", result.blockedBy?.rawValue ?? ""),
-            ("method", method(for: result.kind)),
-            ("evidence", result.evidence.joined(separator: " | ")),
-        ]
-    }
-
-    /// How a kind of check is judged, written into every record so the log explains itself.
-    public static func method(for kind: FilterCheckResult.Kind) -> String {
-        switch kind {
-        case .canary:
-            "DNS -> TCP -> TLS -> HTTP through the school resolver with a control over the same vantage; "
-                + "control failure is inconclusive"
-        case .safeSearch: "A and AAAA of the public name must be a CNAME for, or the addresses of, the enforced name"
-        case .bypass: "a TCP handshake, DNS answer or QUIC version negotiation from outside means reachable"
-        case .tlsInterception: "issuer of the served certificate against public CAs and the configured filter CA"
-        }
-    }
+    /// The keys of a record, in the order they are sealed. The daemon writes them in this order
+    /// (`record(_:runID:time:site:)` in NetwardenFiltering); the collector, which receives them as
+    /// event attributes, puts them back in this order to recompute the hash.
+    public static let fieldNames = [
+        "time", "run", "site", "vantage", "check", "kind", "category", "target", "expect", "status", "blocked_by",
+        "method", "evidence",
+    ]
 
     /// The sealed line (no newline) for `fields` after a record whose hash was `previous`.
     public static func seal(_ fields: [(String, String)], previous: String) -> (line: String, hash: String) {
@@ -90,7 +73,7 @@ public enum ComplianceChain {
         return .success(previous)
     }
 
-    static func digest(previous: String, body: String) -> String {
+    public static func digest(previous: String, body: String) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(previous.utf8))
         hasher.update(data: Array(body.utf8))
