@@ -1,5 +1,6 @@
 import Foundation
 import NetwardenCore
+import NetwardenTestSupport
 import Testing
 
 /// The README's "Install as a service" steps, run into a scratch root: they must install every
@@ -21,19 +22,17 @@ import Testing
         }
     }
 
-    @Test func theInstallStepsInstallEveryListTheDefaultConfigurationReads() throws {
+    @Test(.timeLimit(.minutes(1))) func theInstallStepsInstallEveryListTheDefaultConfigurationReads() async throws {
         let root = NSTemporaryDirectory() + "nw-readme-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         // The same commands, with /etc/ moved under the scratch root.
         let script = try Self.installLines().map { $0.replacingOccurrences(of: " /etc/", with: " \(root)/etc/") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-ec", script.joined(separator: "\n")]
-        process.currentDirectoryURL = Self.repository
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(script)")
+        let install = try await Command(
+            ["/bin/sh", "-ec", script.joined(separator: "\n")],
+            workingDirectory: Self.repository.path
+        ).run(check: false)
+        #expect(install.succeeded, "\(script)\n\(install.standardErrorText)")
 
         let defaults = FilterSection.defaults
         let lists = defaults.dohLists + defaults.dohResolverLists + defaults.torRelayLists
