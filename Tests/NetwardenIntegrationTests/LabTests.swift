@@ -108,7 +108,7 @@ private typealias School = LabTopology.School
     @Test(.timeLimit(.minutes(1)))
     func backgroundProcessLinesAndTermination() async throws {
         let process = try await BackgroundProcess(
-            ["sh", "-c", "echo starting; echo ready >&2; trap 'echo bye; exit 0' TERM; while :; do sleep 0.05; done"])
+            ["sh", "-c", "echo starting; trap 'echo bye; exit 0' TERM; echo ready >&2; while :; do sleep 0.05; done"])
         let line = try await process.waitForLine(containing: "ready")
         #expect(line == "ready")
         #expect(process.isRunning)
