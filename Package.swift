@@ -41,6 +41,7 @@
 //   NetwardenDaemon           services, config store, reload, watchdog, logging bootstrap
 //   netwarden                 the CLI executable (argument parsing only; calls into NetwardenDaemon)
 //   NetwardenTestSupport      lab namespaces, notify-socket listener, process runner for tests
+//                             (on swift-subprocess; CLabNamespace wraps setns for lab threads)
 //   netwarden-spool-stress    test-only child that appends until kill -9 (crash-safety test)
 import PackageDescription
 
@@ -87,6 +88,12 @@ let package = Package(
         // (HTTPFields, TLSConfiguration); Hummingbird already depends on both.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
+        // Test support only (never linked by a product): the one process runner behind `Command`
+        // and `BackgroundProcess` (process groups, teardown sequences, reaping, pipes read to the
+        // end even when a grandchild keeps them open). No traits: it needs no Foundation.
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", exact: "1.0.2", traits: []),
+        // Its FilePath and FileDescriptor types, which swift-subprocess's API takes.
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // MARK: C edge
@@ -311,9 +318,13 @@ let package = Package(
         ),
 
         // MARK: tests
+        // setns(2) for lab threads: glibc declares it only under _GNU_SOURCE, which Swift's Glibc
+        // module is built without, so a C file defines the macro and wraps the call.
+        .target(name: "CLabNamespace"),
         .target(
             name: "NetwardenTestSupport",
             dependencies: [
+                "CLabNamespace",
                 "NetwardenCore",
                 // ManualWallClock and the in-memory sink implement the telemetry protocols.
                 "NetwardenTelemetry",
@@ -324,6 +335,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,12 +1,12 @@
-import Foundation
-import Glibc
+import Synchronization
 
 /// An external program run to completion: arguments, optional stdin, a hard timeout.
 ///
 /// The program gets a process group of its own; on timeout or task cancellation the whole group
 /// is killed with SIGKILL, so nothing it forked outlives the test. stdout and stderr are captured
 /// separately. By default a non-zero exit throws a `CommandError` carrying the command line and
-/// stderr.
+/// stderr. `start` runs the same description in the background instead; both go through
+/// `ProcessRunner`, the one place that spawns programs for tests.
 ///
 /// ```swift
 /// let routes = try await Command("ip", "-n", namespace, "route", "show").run().standardOutputText
@@ -18,18 +18,22 @@ public struct Command: Sendable, CustomStringConvertible {
     public var standardInput: [UInt8]
     /// nil inherits the test process's environment.
     public var environment: [String: String]?
+    /// nil runs it in the test process's working directory.
+    public var workingDirectory: String?
     public var timeout: Duration
 
     public init(
         _ argv: [String],
         standardInput: [UInt8] = [],
         environment: [String: String]? = nil,
+        workingDirectory: String? = nil,
         timeout: Duration = .seconds(30)
     ) {
         precondition(!argv.isEmpty, "a command needs a program")
         self.argv = argv
         self.standardInput = standardInput
         self.environment = environment
+        self.workingDirectory = workingDirectory
         self.timeout = timeout
     }
 
@@ -41,59 +45,24 @@ public struct Command: Sendable, CustomStringConvertible {
     public var description: String { CommandLineText.quote(argv) }
 
     /// Runs the command and waits for it. With `check` (the default) anything but exit status 0
-    /// throws; without it only a failure to start or a timeout does.
+    /// throws; without it only a failure to start or a timeout does. Cancelling the calling task
+    /// kills the process group and throws `CancellationError`.
     @discardableResult
     public func run(check: Bool = true, fileID: String = #fileID, line: Int = #line) async throws -> CommandOutput {
-        let location = CommandError.Location(fileID: fileID, line: line)
-        let child = try ChildProcess.spawn(
-            argv,
-            environment: environment,
-            pipeStandardInput: !standardInput.isEmpty,
-            location: location
-        )
-        let control = ChildControl(pid: child.pid)
-        let input = standardInput
-        let deadline = ContinuousClock.now + timeout
-        // The pump blocks, so it gets a thread of its own instead of a cooperative-pool thread.
-        let collected = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<CollectedOutput, Never>) in
-                Thread.detachNewThread {
-                    continuation.resume(
-                        returning: Self.collect(child, control: control, input: input, deadline: deadline)
-                    )
-                }
-            }
-        } onCancel: {
-            control.signalGroup(SIGKILL)
-        }
+        let collected = try await collect(location: .init(fileID: fileID, line: line))
         try Task.checkCancellation()
-        return try finish(collected, check: check, location: location)
+        return try finish(collected, check: check, location: .init(fileID: fileID, line: line))
     }
 
-    /// The same as `run`, blocking the calling thread. For places that cannot await: `deinit`
-    /// fallbacks and the one-time availability probe.
-    @discardableResult
-    public func runSynchronously(
-        check: Bool = true,
+    /// Starts the command in the background (see `BackgroundProcess`); its stdin is not used.
+    public func start(
+        name: String? = nil,
         fileID: String = #fileID,
         line: Int = #line
-    ) throws
-        -> CommandOutput
+    ) async throws
+        -> BackgroundProcess
     {
-        let location = CommandError.Location(fileID: fileID, line: line)
-        let child = try ChildProcess.spawn(
-            argv,
-            environment: environment,
-            pipeStandardInput: !standardInput.isEmpty,
-            location: location
-        )
-        let collected = Self.collect(
-            child,
-            control: ChildControl(pid: child.pid),
-            input: standardInput,
-            deadline: .now + timeout
-        )
-        return try finish(collected, check: check, location: location)
+        try await BackgroundProcess(self, name: name, location: .init(fileID: fileID, line: line))
     }
 
     private struct CollectedOutput: Sendable {
@@ -103,25 +72,47 @@ public struct Command: Sendable, CustomStringConvertible {
         var standardError: [UInt8]
     }
 
-    private static func collect(
-        _ child: SpawnedChild,
-        control: ChildControl,
-        input: [UInt8],
-        deadline: ContinuousClock.Instant
-    ) -> CollectedOutput {
-        var standardOutput: [UInt8] = []
-        var standardError: [UInt8] = []
-        let result = ChildProcess.pump(child, control: control, standardInput: input, deadline: deadline) {
-            isStandardError,
-            bytes in
-            if isStandardError { standardError += bytes } else { standardOutput += bytes }
+    private func collect(
+        location: CommandError.Location
+    ) async throws(CommandError)
+        -> CollectedOutput
+    {
+        let buffers = Mutex<(standardOutput: [UInt8], standardError: [UInt8])>(([], []))
+        let started = try await ProcessRunner.start(
+            .init(
+                argv: argv,
+                environment: environment,
+                workingDirectory: workingDirectory,
+                standardInput: standardInput,
+                location: location
+            )
+        ) { isStandardError, bytes in
+            buffers.withLock { buffers in
+                if isStandardError { buffers.standardError += bytes } else { buffers.standardOutput += bytes }
+            }
         }
-        return CollectedOutput(
-            termination: result.termination,
-            timedOut: result.timedOut,
-            standardOutput: standardOutput,
-            standardError: standardError
-        )
+        let control = started.control
+        let timedOut = Atomic(false)
+        let timeout = self.timeout
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            timedOut.store(true, ordering: .relaxed)
+            control.killGroup()
+        }
+        let termination = await withTaskCancellationHandler {
+            await started.exit.value
+        } onCancel: {
+            control.killGroup()
+        }
+        watchdog.cancel()
+        return buffers.withLock { buffers in
+            CollectedOutput(
+                termination: termination,
+                timedOut: timedOut.load(ordering: .relaxed),
+                standardOutput: buffers.standardOutput,
+                standardError: buffers.standardError
+            )
+        }
     }
 
     private func finish(

@@ -129,7 +129,7 @@ extension Lab {
             atomically: true,
             encoding: .utf8
         )
-        let process = try start(in: host, ["dnsmasq", "--no-daemon", "--conf-file=\(path)"], name: "dnsmasq")
+        let process = try await start(in: host, ["dnsmasq", "--no-daemon", "--conf-file=\(path)"], name: "dnsmasq")
         let port = configuration.port
         do {
             try await process.waitUntilReady(timeout: .seconds(15)) {

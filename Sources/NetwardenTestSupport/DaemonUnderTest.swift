@@ -1,16 +1,13 @@
 import Foundation
 import Glibc
-import Synchronization
 
 /// The real `netwarden` binary running as a child process, for tests of signals, exit codes,
 /// logs and the notify protocol: the things only the whole process can show.
 ///
-/// stderr is collected line by line so tests can `await` a log line instead of sleeping. The
-/// child is killed (SIGKILL) in `deinit` if a test forgets or fails before stopping it, so a
-/// failing test never leaves a daemon behind.
-public final class DaemonUnderTest: @unchecked Sendable {
-    // @unchecked: `process` is only mutated in init; the line buffer is behind a Mutex.
-
+/// A `BackgroundProcess`: stderr (the log) and stdout are collected line by line so tests can
+/// `await` a log line instead of sleeping, and the process group is killed in `deinit` if a test
+/// forgets or fails before stopping it, so a failing test never leaves a daemon behind.
+public final class DaemonUnderTest: Sendable {
     /// Where `swift build` put the binary: next to the test bundle that is running now.
     public static var binaryPath: String {
         let executable =
@@ -23,11 +20,10 @@ public final class DaemonUnderTest: @unchecked Sendable {
 
     public static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: binaryPath) }
 
-    public let process: Process
-    private let lines = LineBuffer()
-    private let stdoutLines = LineBuffer()
-    private let stderrPipe = Pipe()
-    private let stdoutPipe = Pipe()
+    public let process: BackgroundProcess
+    /// The read end of a stalled stderr pipe, kept open (and never read) while the daemon runs
+    /// so its writes block instead of failing with EPIPE.
+    private let stalledReader: Int32?
 
     /// Starts `netwarden ARGUMENTS` with exactly `environment` (plus PATH), optionally wrapped in
     /// a launcher such as `ip netns exec NS`.
@@ -40,70 +36,66 @@ public final class DaemonUnderTest: @unchecked Sendable {
         environment: [String: String] = [:],
         launcher: [String] = [],
         journalStream: Bool = false,
-        stalledStandardError: Bool = false
-    ) throws {
-        process = Process()
-        if launcher.isEmpty {
-            process.executableURL = URL(fileURLWithPath: Self.binaryPath)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: launcher[0])
-            process.arguments = Array(launcher.dropFirst()) + [Self.binaryPath] + arguments
-        }
-        var env = environment
+        stalledStandardError: Bool = false,
+        fileID: String = #fileID,
+        line: Int = #line
+    ) async throws {
+        var argv = launcher
         if journalStream {
-            var info = stat()
-            fstat(stderrPipe.fileHandleForWriting.fileDescriptor, &info)
-            env["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+            // The runner makes the stderr pipe, so a shell in front of the daemon reads the
+            // pipe's device:inode off its own fd 2 (the same pipe) and execs the daemon.
+            argv += ["/bin/sh", "-c", #"export JOURNAL_STREAM="$(stat -L -c %d:%i /proc/self/fd/2)"; exec "$@""#, "sh"]
         }
-        env["PATH"] = env["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-        process.environment = env
-        process.standardError = stderrPipe
-        process.standardOutput = stdoutPipe
-        process.standardInput = FileHandle.nullDevice
-        if stalledStandardError {
-            Self.fill(stderrPipe)
-        } else {
-            Self.collect(stderrPipe, into: lines)
+        argv += [Self.binaryPath] + arguments
+        var env = environment
+        env["PATH"] = env["PATH"] ?? ProgramSearch.fallbackSearchPath.joined(separator: ":")
+        var stalled: (reader: Int32, writer: Int32)? = nil
+        if stalledStandardError { stalled = try Self.fullPipe() }
+        do {
+            process = try await BackgroundProcess(
+                Command(argv, environment: env),
+                name: "netwarden",
+                standardErrorDescriptor: stalled?.writer,
+                location: .init(fileID: fileID, line: line)
+            )
+        } catch {
+            // The runner closed the write end.
+            if let stalled { close(stalled.reader) }
+            throw error
         }
-        Self.collect(stdoutPipe, into: stdoutLines)
-        try process.run()
+        stalledReader = stalled?.reader
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
+        // Once it is dead nobody can block on the pipe any more.
+        if let stalledReader { close(stalledReader) }
     }
 
-    /// Writes into `pipe` until it is full. Non-blocking only while filling: the flag lives on
-    /// the open file description the child inherits, and the child must see a blocking pipe.
-    private static func fill(_ pipe: Pipe) {
-        let descriptor = pipe.fileHandleForWriting.fileDescriptor
-        let flags = fcntl(descriptor, F_GETFL)
-        _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
-        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 4096)
-        while chunk.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) > 0 {}
-        _ = fcntl(descriptor, F_SETFL, flags)
-    }
-
-    private static func collect(_ pipe: Pipe, into sink: LineBuffer) {
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                sink.finish()
-                return
-            }
-            sink.feed(data)
+    /// A pipe whose buffer is full. Non-blocking only while filling: the flag lives on the open
+    /// file description the child inherits, and the child must see a blocking pipe.
+    private static func fullPipe() throws -> (reader: Int32, writer: Int32) {
+        var descriptors: [Int32] = [-1, -1]
+        guard pipe(&descriptors) == 0 else {
+            throw DaemonTestError("pipe failed: \(POSIXErrorText.current())", log: [])
         }
+        let writer = descriptors[1]
+        for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        let flags = fcntl(writer, F_GETFL)
+        _ = fcntl(writer, F_SETFL, flags | O_NONBLOCK)
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 4096)
+        while chunk.withUnsafeBytes({ Glibc.write(writer, $0.baseAddress, $0.count) }) > 0 {}
+        _ = fcntl(writer, F_SETFL, flags)
+        return (descriptors[0], writer)
     }
 
-    public var pid: pid_t { process.processIdentifier }
+    public var pid: pid_t { process.pid }
 
     /// Every stderr (log) line so far.
-    public var logLines: [String] { lines.lines }
-    public var outputLines: [String] { stdoutLines.lines }
+    public var logLines: [String] { process.lines.filter(\.isStandardError).map(\.text) }
+    public var outputLines: [String] { process.lines.filter { !$0.isStandardError }.map(\.text) }
 
-    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for a log line containing `text` (after skipping the first `after` lines).
     @discardableResult
@@ -112,46 +104,37 @@ public final class DaemonUnderTest: @unchecked Sendable {
         after: Int = 0,
         timeout: Duration = .seconds(20)
     ) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let line = logLines.dropFirst(after).first(where: { $0.contains(text) }) { return line }
-            if !process.isRunning {
-                // Let the reader reach the end of the pipe before deciding the line never came.
-                let drained = ContinuousClock.now + .seconds(5)
-                while !lines.isFinished && ContinuousClock.now < drained {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                if let line = logLines.dropFirst(after).first(where: { $0.contains(text) }) { return line }
-                throw DaemonTestError(
-                    "daemon exited (status \(process.terminationStatus)) before logging '\(text)'",
-                    log: logLines
-                )
+        try await process.wait(timeout: timeout) { snapshot in
+            let log = snapshot.lines.filter(\.isStandardError).map(\.text)
+            if let line = log.dropFirst(after).first(where: { $0.contains(text) }) { return line }
+            // The termination is recorded only after both pipes were read to their end, so
+            // every line the daemon wrote is already here.
+            if let termination = snapshot.termination {
+                throw DaemonTestError("daemon exited (\(termination)) before logging '\(text)'", log: log)
             }
-            try await Task.sleep(for: .milliseconds(20))
+            return nil
+        } onTimeout: { [process] in
+            DaemonTestError(
+                "no log line containing '\(text)' within \(timeout)",
+                log: process.lines.filter(\.isStandardError).map(\.text)
+            )
         }
-        throw DaemonTestError("no log line containing '\(text)' within \(timeout)", log: logLines)
     }
 
-    /// Waits for the process to exit; returns its status and how long the wait took. Kills it and
-    /// throws if it outlives `timeout`.
+    /// Waits for the process to exit; returns its status (the signal number if a signal ended
+    /// it) and how long the wait took. Kills it and throws if it outlives `timeout`.
     public func waitForExit(timeout: Duration = .seconds(10)) async throws -> (status: Int32, waited: Duration) {
         let start = ContinuousClock.now
-        while process.isRunning {
-            if ContinuousClock.now - start > timeout {
-                kill(process.processIdentifier, SIGKILL)
-                throw DaemonTestError("daemon still running \(timeout) after being asked to stop", log: logLines)
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        let termination: Termination
+        do {
+            termination = try await process.waitForExit(timeout: timeout)
+        } catch {
+            process.signal(SIGKILL)
+            throw DaemonTestError("daemon still running \(timeout) after being asked to stop", log: logLines)
         }
-        process.waitUntilExit()
-        // Read the pipes to their end, so a test sees every line the daemon wrote before exiting
-        // (a loaded machine can take a while to run the readers); bounded in case a child of the
-        // daemon still holds a pipe open.
-        let drained = ContinuousClock.now + .seconds(5)
-        while !(lines.isFinished && stdoutLines.isFinished) && ContinuousClock.now < drained {
-            try await Task.sleep(for: .milliseconds(10))
+        switch termination {
+        case .exited(let status), .signalled(let status): return (status, ContinuousClock.now - start)
         }
-        return (process.terminationStatus, ContinuousClock.now - start)
     }
 }
 
@@ -167,41 +150,5 @@ public struct DaemonTestError: Error, CustomStringConvertible {
 
     public var description: String {
         "\(message)\n--- daemon log (last 40 lines) ---\n" + log.suffix(40).joined(separator: "\n")
-    }
-}
-
-/// Splits a byte stream into lines as it arrives.
-final class LineBuffer: Sendable {
-    private struct State {
-        var partial: [UInt8] = []
-        var lines: [String] = []
-        var finished = false
-    }
-
-    private let state = Mutex(State())
-
-    func feed(_ data: Data) {
-        state.withLock { state in
-            state.partial.append(contentsOf: data)
-            while let newline = state.partial.firstIndex(of: UInt8(ascii: "\n")) {
-                state.lines.append(String(decoding: state.partial[..<newline], as: UTF8.self))
-                state.partial.removeSubrange(...newline)
-            }
-        }
-    }
-
-    var lines: [String] { state.withLock { $0.lines } }
-
-    /// The writer closed its end and every byte has been read.
-    var isFinished: Bool { state.withLock { $0.finished } }
-
-    func finish() {
-        state.withLock { state in
-            if !state.partial.isEmpty {
-                state.lines.append(String(decoding: state.partial, as: UTF8.self))
-                state.partial = []
-            }
-            state.finished = true
-        }
     }
 }

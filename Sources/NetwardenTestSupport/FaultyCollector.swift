@@ -56,7 +56,7 @@ public final class FaultyCollector: Sendable {
         let journal = directory + "/faulty-collector.journal"
         try? FileManager.default.removeItem(atPath: control)
         _ = FileManager.default.createFile(atPath: journal, contents: nil)
-        let process = try BackgroundProcess(
+        let process = try await BackgroundProcess(
             launcher + ["python3", "-u", script, address, String(port), control, journal],
             name: "faulty collector"
         )

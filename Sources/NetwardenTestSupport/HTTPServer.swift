@@ -183,7 +183,7 @@ extension Lab {
         )
         // -p: relative paths and the compiled-in log location resolve under the lab directory;
         // -e: the error log nginx opens before reading the config.
-        let process = try start(
+        let process = try await start(
             in: host,
             ["nginx", "-p", directory + "/", "-c", path, "-e", directory + "/logs/startup-error.log"],
             name: "nginx"

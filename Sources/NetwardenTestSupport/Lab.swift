@@ -1,3 +1,4 @@
+import CLabNamespace
 import Foundation
 import Glibc
 import Synchronization
@@ -46,9 +47,14 @@ public final class Lab: Sendable {
     }
 
     deinit {
-        // Last resort when a test dropped a lab without `shutdown()`: same steps, blocking.
+        // Last resort when a test dropped a lab without `shutdown()`: the same steps in a task of
+        // their own (a deinit must not block a thread waiting for programs; see ProcessRunner).
+        // If the test process ends first, the next lab removes them (`cleanupLeftovers`).
         let alreadyShutDown = state.withLock { $0.isShutDown }
-        if !alreadyShutDown { Self.removeSynchronously(namespaces: Array(namespaces.values), directory: directory) }
+        guard !alreadyShutDown else { return }
+        let namespaces = Array(namespaces.values)
+        let directory = directory
+        Task { await Self.removeLeftovers(namespaces: namespaces, directory: directory) }
     }
 
     // MARK: creating and removing
@@ -88,7 +94,7 @@ public final class Lab: Sendable {
 
     /// Builds `topology`. The caller must `shutdown()` the lab; prefer `with`.
     public static func start(_ topology: LabTopology = .school) async throws -> Lab {
-        if let reason = unavailableReason { throw LabError(code: .unavailable, message: reason) }
+        if let reason = await unavailableReason() { throw LabError(code: .unavailable, message: reason) }
         try topology.validate()
         _ = await cleanupLeftovers()
         let id = LabNames.prefix(pid: getpid()) + String(LabNames.nextNumber())
@@ -231,18 +237,12 @@ public final class Lab: Sendable {
         return "processes still running in \(namespace) after SIGKILL"
     }
 
-    static func removeSynchronously(namespaces: [String], directory: String) {
+    /// Kills what runs in `namespaces`, deletes them and `directory`, reporting nothing: the
+    /// fallback for a lab nobody shut down.
+    static func removeLeftovers(namespaces: [String], directory: String) async {
         for namespace in namespaces where FileManager.default.fileExists(atPath: "/run/netns/" + namespace) {
-            for _ in 0..<50 {
-                let output = try? Command(["ip", "netns", "pids", namespace], timeout: .seconds(10)).runSynchronously()
-                let pids = (output?.standardOutputText ?? "").split(whereSeparator: \.isWhitespace).compactMap {
-                    pid_t($0)
-                }
-                if pids.isEmpty { break }
-                for pid in pids { kill(pid, SIGKILL) }
-                usleep(20_000)
-            }
-            _ = try? Command(["ip", "netns", "delete", namespace], timeout: .seconds(10)).runSynchronously()
+            _ = await killAll(in: namespace)
+            _ = try? await Command(["ip", "netns", "delete", namespace], timeout: .seconds(10)).run(check: false)
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -294,9 +294,9 @@ public final class Lab: Sendable {
         name: String? = nil,
         fileID: String = #fileID,
         line: Int = #line
-    ) throws -> BackgroundProcess {
+    ) async throws -> BackgroundProcess {
         try checkOpen()
-        let process = try BackgroundProcess(
+        let process = try await BackgroundProcess(
             ["ip", "netns", "exec", try namespace(host)] + argv,
             name: (name ?? argv.first ?? "process") + " in \(host)",
             fileID: fileID,
@@ -332,7 +332,7 @@ public final class Lab: Sendable {
                     )
                     return
                 }
-                let joined = GlibcExtras.setNetworkNamespace(fd)
+                let joined = CLabNamespace_joinNetworkNamespace(fd)
                 let reason = POSIXErrorText.current()
                 close(fd)
                 guard joined == 0 else {

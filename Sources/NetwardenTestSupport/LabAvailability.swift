@@ -28,31 +28,40 @@ public struct LabProgram: Hashable, Sendable, CustomStringConvertible {
     public static let tshark = LabProgram("tshark", debianPackage: "tshark")
     public static let python3 = LabProgram("python3", debianPackage: "python3")
 
-    public var isInstalled: Bool { ChildProcess.resolve(name) != nil }
+    public var isInstalled: Bool { ProgramSearch.resolve(name) != nil }
 }
 
 extension Lab {
     /// Why no lab can be built here (not root, no iproute2, namespaces not permitted), or nil.
-    /// Computed once per test process: the check creates and deletes a namespace.
-    public static let unavailableReason: String? = {
+    /// Checked once per test process, by the first test that needs it: the check creates and
+    /// deletes a namespace, which is not done at test discovery (see `requiresLab`).
+    public static func unavailableReason() async -> String? {
+        if let reason = staticUnavailableReason { return reason }
+        return await namespaceProbe.value
+    }
+
+    /// What can be known without running a program.
+    static var staticUnavailableReason: String? {
         if geteuid() != 0 { return "the lab needs root (running as uid \(geteuid()))" }
         if !LabProgram.ip.isInstalled { return "the lab needs `ip` from iproute2, which is not installed" }
+        return nil
+    }
+
+    private static let namespaceProbe = Task<String?, Never> {
         let probe = LabNames.prefix(pid: getpid()) + "probe"
         do {
-            try Command(["ip", "netns", "add", probe], timeout: .seconds(10)).runSynchronously()
-            try Command(["ip", "netns", "delete", probe], timeout: .seconds(10)).runSynchronously()
+            try await Command(["ip", "netns", "add", probe], timeout: .seconds(10)).run()
+            try await Command(["ip", "netns", "delete", probe], timeout: .seconds(10)).run()
         } catch {
             return "cannot create network namespaces here: \(error)"
         }
         return nil
-    }()
+    }
 
-    public static var isAvailable: Bool { unavailableReason == nil }
-
-    /// Why a lab using `programs` cannot run here, naming each missing program and its package;
-    /// nil when it can.
-    public static func unavailableReason(requiring programs: [LabProgram]) -> String? {
-        if let unavailableReason { return unavailableReason }
+    /// Why a lab using `programs` cannot run here for reasons known without running anything
+    /// (not root, a program missing, naming its package); nil when none is known.
+    static func staticUnavailableReason(requiring programs: [LabProgram]) -> String? {
+        if let staticUnavailableReason { return staticUnavailableReason }
         let missing = programs.filter { !$0.isInstalled }
         guard !missing.isEmpty else { return nil }
         let packages = Set(missing.map(\.debianPackage)).sorted().joined(separator: " ")
@@ -69,8 +78,14 @@ extension Trait where Self == ConditionTrait {
     /// @Test(.requiresLab(.dnsmasq), .timeLimit(.minutes(1))) func resolves() async throws { ... }
     /// ```
     public static func requiresLab(_ programs: LabProgram...) -> Self {
-        let reason = Lab.unavailableReason(requiring: programs)
-        return .enabled(if: reason == nil, Comment(rawValue: reason ?? "lab available"))
+        // Root and programs are known at discovery, with a precise reason. Whether namespaces
+        // can be made needs `ip`, which only an async condition may wait for.
+        if let reason = Lab.staticUnavailableReason(requiring: programs) {
+            return .enabled(if: false, Comment(rawValue: reason))
+        }
+        return .enabled("the lab cannot create network namespaces here (`ip netns add` failed)") {
+            await Lab.unavailableReason() == nil
+        }
     }
 }
 

@@ -36,7 +36,7 @@ extension Lab {
         // -n: no name lookups, which would leave the lab.
         var argv = ["tcpdump", "-i", interface, "-n", "--immediate-mode", "-U", "-Z", "root", "-w", path]
         if !filter.isEmpty { argv += filter.split(separator: " ").map(String.init) }
-        let process = try start(in: host, argv, name: "tcpdump \(interface)")
+        let process = try await start(in: host, argv, name: "tcpdump \(interface)")
         do {
             try await process.waitForLine(containing: "listening on", timeout: .seconds(15))
         } catch {

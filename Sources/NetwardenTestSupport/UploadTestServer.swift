@@ -63,7 +63,7 @@ public struct UploadTestServer: Sendable {
             arguments += ["tls", certificate.certificatePath, certificate.keyPath, clientCA ?? "-"]
         case .proxy: arguments += ["proxy", "-", "-", "-"]
         }
-        let process = try BackgroundProcess(arguments, name: "upload test server")
+        let process = try await BackgroundProcess(arguments, name: "upload test server")
         do {
             let line = try await process.waitForLine(timeout: .seconds(15)) { $0.hasPrefix("listening ") }
             let record = try JSONSerialization.jsonObject(with: Data(line.utf8.dropFirst("listening ".count)))

@@ -58,7 +58,7 @@ final class CollectorUnderTest: @unchecked Sendable {
 
     /// Starts the server and waits until it accepts connections.
     func start() async throws {
-        let process = try BackgroundProcess(
+        let process = try await BackgroundProcess(
             [Self.binaryPath, "run", "--config", configPath],
             name: "netwarden-collector"
         )

@@ -49,7 +49,7 @@ struct DaemonToCollectorTests {
         url = "\(collector.baseURL)/"
         token_file = "\(scratch)/agent.token"
         """.write(toFile: scratch + "/netwarden.toml", atomically: true, encoding: .utf8)
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch + "/netwarden.toml"])
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", scratch + "/netwarden.toml"])
         defer { daemon.signal(SIGKILL) }
 
         let basic = ["-u", "central-it:\(password)"]

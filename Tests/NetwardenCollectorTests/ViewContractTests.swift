@@ -1,3 +1,4 @@
+import NetwardenCompliance
 import NetwardenFiltering
 import NetwardenTelemetry
 import NetwardenWire
@@ -25,9 +26,9 @@ struct ViewContractTests {
             status: .fail,
             evidence: ["www.google.com answered 142.250.1.1, not forcesafesearch.google.com"]
         )
-        // As FilterTestService turns the record into event attributes: all but evidence and time.
+        // As FilterTestService turns the record into event attributes: every sealed field.
         let attributes = ComplianceChain.record(result, runID: "gw1-1", time: "2025-03-04T10:15:00Z", site: "oak")
-            .filter { $0.0 != "evidence" && $0.0 != "time" }.map { (name: $0.0, value: $0.1) }
+            .map { (name: $0.0, value: $0.1) }
         let check = try #require(
             FilterCheckRecord(
                 trust: "t",

@@ -30,7 +30,7 @@ struct SnappyTests {
         #expect(compressed.capacity < compressed.count * 2 + 4096)
     }
 
-    @Test(.enabled(if: ReferenceTools.pythonSnappyMissing == nil, "\(ReferenceTools.pythonSnappyMissing ?? "")"))
+    @Test(.requiresPythonSnappy)
     func pythonSnappyReadsOurBlocks() async throws {
         for input in Self.inputs {
             let restored = try await ReferenceTools.python(
@@ -41,7 +41,7 @@ struct SnappyTests {
         }
     }
 
-    @Test(.enabled(if: ReferenceTools.pythonSnappyMissing == nil, "\(ReferenceTools.pythonSnappyMissing ?? "")"))
+    @Test(.requiresPythonSnappy)
     func weReadPythonSnappyBlocks() async throws {
         for input in Self.inputs {
             // An empty input reaches python as /dev/null on stdin, which reads as b''.

@@ -24,6 +24,17 @@ import Testing
         return table[path.last!]?.value.kind
     }
 
+    /// Found by `TOMLDifferentialTests`: a table that exists only as the parent of a header
+    /// (`x.b` below) may be defined by dotted keys later, as tomllib allows; it is then defined,
+    /// so a header for it is a second definition.
+    @Test func dottedKeysMayDefineATableMadeOnlyAsAHeadersParent() {
+        #expect(value("[[x.b.x]]\n[x]\nb.n = 0\n", "x", "b", "n") == .integer(0))
+        #expect(value("[a.b.c]\nz = 9\n[a]\nb.d = 1\n", "a", "b", "d") == .integer(1))
+        #expect(firstError("[a.b.c]\n[a]\nb.d = 1\n[a.b]\n")?.hasPrefix("4: a.b: table [a.b] is defined twice") == true)
+        // A table a header defined stays closed to dotted keys.
+        #expect(firstError("[a.b.c]\n[a]\nb.c.t = 1\n")?.hasPrefix("3: a.b.c: the table was already defined") == true)
+    }
+
     @Test func keepsLineAndColumnOfKeysAndValues() {
         let root = valid("# comment\n\n[daemon]\n  log_level = \"info\"\n")
         guard case .table(let daemon)? = root["daemon"]?.value.kind else {

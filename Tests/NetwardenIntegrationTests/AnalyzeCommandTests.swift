@@ -160,7 +160,7 @@ struct AnalyzeCommandTests {
     }
 
     static func run(_ arguments: [String]) async throws -> (output: [String], status: Int32) {
-        let process = try DaemonUnderTest(arguments: arguments)
+        let process = try await DaemonUnderTest(arguments: arguments)
         let exit = try await process.waitForExit(timeout: .seconds(30))
         return (process.outputLines, exit.status)
     }
@@ -251,7 +251,7 @@ struct AnalyzeCommandTests {
         let garbage = NSTemporaryDirectory() + "nw-garbage-\(UUID().uuidString).pcap"
         try Data("this is not a capture".utf8).write(to: URL(fileURLWithPath: garbage))
         defer { try? FileManager.default.removeItem(atPath: garbage) }
-        let process = try DaemonUnderTest(arguments: ["analyze", garbage, "/nonexistent/x.pcap"])
+        let process = try await DaemonUnderTest(arguments: ["analyze", garbage, "/nonexistent/x.pcap"])
         let exit = try await process.waitForExit(timeout: .seconds(30))
         #expect(exit.status == 1)
         #expect(process.logLines.contains { $0.contains(garbage) }, "\(process.logLines)")
@@ -270,7 +270,7 @@ struct AnalyzeCommandTests {
         let good = try Data(contentsOf: URL(fileURLWithPath: directory + "/good.pcap"))
         try good.prefix(24 + 8).write(to: URL(fileURLWithPath: directory + "/truncated.pcap"))
         let bad = ["six.pcap", "empty.pcap", "adir", "truncated.pcap"].map { directory + "/" + $0 }
-        let process = try DaemonUnderTest(arguments: [
+        let process = try await DaemonUnderTest(arguments: [
             "analyze", bad[0], bad[1], directory + "/good.pcap", bad[2], bad[3],
         ])
         let exit = try await process.waitForExit(timeout: .seconds(30))
@@ -331,7 +331,7 @@ struct AnalyzeCommandTests {
             time: PacketTime(seconds: 1, nanoseconds: 0)
         )
         try dumper.flush()
-        let process = try DaemonUnderTest(arguments: ["analyze", path])
+        let process = try await DaemonUnderTest(arguments: ["analyze", path])
         let exit = try await process.waitForExit(timeout: .seconds(30))
         #expect(exit.status == 1)
         #expect(

@@ -151,7 +151,7 @@ struct AnalyzeQUICCoverageTests {
         let capture = directory + "/quic.pcap"
         try Self.writeCapture(to: capture)
 
-        let process = try DaemonUnderTest(arguments: ["analyze", "--format", "json", capture])
+        let process = try await DaemonUnderTest(arguments: ["analyze", "--format", "json", capture])
         let exit = try await process.waitForExit(timeout: .seconds(30))
         let lines = process.outputLines
         #expect(exit.status == 0, "\(lines)")

@@ -45,7 +45,11 @@ struct CaptureRealClientsLabTests {
         remote-control:
             control-enable: no
         """.write(toFile: directory + "/unbound.conf", atomically: true, encoding: .utf8)
-        _ = try lab.start(in: School.internet, ["unbound", "-d", "-c", directory + "/unbound.conf"], name: "unbound")
+        _ = try await lab.start(
+            in: School.internet,
+            ["unbound", "-d", "-c", directory + "/unbound.conf"],
+            name: "unbound"
+        )
         // Ready when 853 accepts connections.
         for _ in 0..<100 {
             let ready = try await lab.run(
@@ -114,7 +118,7 @@ struct CaptureRealClientsLabTests {
             let path = await capture.stop()
 
             // netwarden's view.
-            let analyze = try DaemonUnderTest(arguments: ["analyze", "--format", "json", path])
+            let analyze = try await DaemonUnderTest(arguments: ["analyze", "--format", "json", path])
             #expect(try await analyze.waitForExit(timeout: .seconds(30)).status == 0)
             let objects = analyze.outputLines.compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

@@ -11,7 +11,7 @@ struct DaemonBlockedLogTests {
         let scratch = try DaemonLifecycleTests.Scratch()
         try scratch.writeConfig(site: "oakfield", logLevel: "debug")
         let listener = try NotifySocketListener.path()
-        let daemon = try DaemonUnderTest(
+        let daemon = try await DaemonUnderTest(
             arguments: ["run", "--config", scratch.configPath],
             environment: listener.environment,
             stalledStandardError: true

@@ -42,7 +42,7 @@ struct DaemonCaptureInterfaceTests {
             doh_resolver_lists = []
             tor_relay_lists = []
             """.write(toFile: config, atomically: true, encoding: .utf8)
-            let daemon = try DaemonUnderTest(
+            let daemon = try await DaemonUnderTest(
                 arguments: ["run", "--config", config],
                 launcher: ["/usr/sbin/ip", "netns", "exec", try lab.namespace(School.gateway)]
             )

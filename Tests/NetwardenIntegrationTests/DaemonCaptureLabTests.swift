@@ -97,7 +97,7 @@ struct DaemonCaptureLabTests {
         policy = "must_block"
         lists = ["\(lists)"]
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let daemon = try DaemonUnderTest(
+        let daemon = try await DaemonUnderTest(
             arguments: ["run", "--config", config],
             launcher: ["/usr/sbin/ip", "netns", "exec", try lab.namespace(School.gateway)]
         )

@@ -65,7 +65,7 @@ struct DaemonDiskFullTests {
         let filler = mountPoint + "/filler"
         _ = FileManager.default.createFile(atPath: filler, contents: Data(repeating: 0x5a, count: 1536 << 10))
 
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", config])
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", config])
         started(daemon)
         try await daemon.waitForLog(containing: "netwarden ready")
         _ = try await MetricsPage.waitFor("disk_full drops", port: metricsPort, timeout: .seconds(90)) {

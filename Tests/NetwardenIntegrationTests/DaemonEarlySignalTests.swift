@@ -20,7 +20,7 @@ struct DaemonEarlySignalTests {
     func aSignalSentAtTheFirstMomentOfMainStopsTheDaemonCleanly(signal: Int32) async throws {
         let scratch = try DaemonLifecycleTests.Scratch()
         try scratch.writeConfig(site: "oakfield")
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
         defer { daemon.signal(SIGKILL) }
         let wanted = Self.bit(SIGTERM) | Self.bit(SIGINT) | Self.bit(SIGHUP)
         // Before main the dynamic loader runs and no program can catch anything. From the first
@@ -41,7 +41,7 @@ struct DaemonEarlySignalTests {
         daemon.signal(signal)
         let exit = try await daemon.waitForExit(timeout: .seconds(20))
         #expect(exit.status == 0, "\(daemon.logLines.suffix(10))")
-        #expect(daemon.process.terminationReason == .exit, "killed by a signal instead of exiting")
+        #expect(daemon.process.termination == .exited(0), "killed by a signal instead of exiting")
         #expect(daemon.logLines.contains { $0.contains("netwarden stopped") })
     }
 }

@@ -46,7 +46,7 @@ struct DaemonFilterTestLabTests {
             interval_seconds = 1
             """.write(toFile: config, atomically: true, encoding: .utf8)
 
-            let daemon = try DaemonUnderTest(
+            let daemon = try await DaemonUnderTest(
                 arguments: ["run", "--config", config],
                 launcher: ["/usr/sbin/ip", "netns", "exec", try lab.namespace(School.client)]
             )

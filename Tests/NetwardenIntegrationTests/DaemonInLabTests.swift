@@ -81,7 +81,7 @@ struct DaemonInLabTests {
             """.write(toFile: config, atomically: true, encoding: .utf8)
 
             let listener = try NotifySocketListener.path()
-            let daemon = try DaemonUnderTest(
+            let daemon = try await DaemonUnderTest(
                 arguments: ["run", "--config", config],
                 environment: listener.environment,
                 launcher: ["/usr/sbin/ip", "netns", "exec", try lab.namespace(School.gateway)]

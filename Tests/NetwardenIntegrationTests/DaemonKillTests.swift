@@ -43,7 +43,7 @@ struct DaemonKillTests {
             } else {
                 try await collector.set(.accept())
             }
-            let daemon = try DaemonUnderTest(arguments: ["run", "--config", config])
+            let daemon = try await DaemonUnderTest(arguments: ["run", "--config", config])
             if Int.random(in: 0..<4, using: &random) == 0 {
                 // Some kills land while it starts: opening the spool, registering the output,
                 // taking the lock. The next round must start all the same.
@@ -62,7 +62,7 @@ struct DaemonKillTests {
             }
             daemon.signal(SIGKILL)
             _ = try await daemon.waitForExit(timeout: .seconds(10))
-            #expect(daemon.process.terminationReason == .uncaughtSignal, "round \(round) exited on its own")
+            #expect(daemon.process.termination == .signalled(SIGKILL), "round \(round) exited on its own")
             // The kernel dropped the dead daemon's flock: nothing stale blocks the next start.
             try StateDirectoryLock.acquire(directory: state).release()
         }
@@ -71,7 +71,7 @@ struct DaemonKillTests {
         // Everything spooled up to the last kill, read with the daemon gone (taking its lock).
         let beforeLastStart = try SpooledSequences.read(stateDirectory: state)
         try #require(beforeLastStart.last > 0, "nothing was spooled")
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", config])
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", config])
         try await daemon.waitForLog(containing: "netwarden ready", timeout: .seconds(30))
         try await collector.waitFor("every record spooled before the last kill", timeout: .seconds(90)) {
             $0.missing(1...beforeLastStart.last).isEmpty

@@ -52,7 +52,7 @@ struct DaemonLifecycleTests {
         let scratch = try Scratch()
         try scratch.writeConfig(site: "oakfield")
         let listener = try NotifySocketListener.path()
-        let daemon = try DaemonUnderTest(
+        let daemon = try await DaemonUnderTest(
             arguments: ["run", "--config", scratch.configPath],
             environment: listener.environment.merging(["WATCHDOG_USEC": "400000"]) { $1 }
         )
@@ -85,7 +85,7 @@ struct DaemonLifecycleTests {
     @Test func ctrlCStopsCleanly() async throws {
         let scratch = try Scratch()
         try scratch.writeConfig(site: "beech")
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
         try await daemon.waitForLog(containing: "netwarden ready")
         daemon.signal(SIGINT)
         let exit = try await daemon.waitForExit(timeout: .seconds(10))
@@ -96,7 +96,7 @@ struct DaemonLifecycleTests {
         let scratch = try Scratch()
         try scratch.writeConfig(site: "oakfield")
         let listener = try NotifySocketListener.path()
-        let daemon = try DaemonUnderTest(
+        let daemon = try await DaemonUnderTest(
             arguments: ["run", "--config", scratch.configPath],
             environment: listener.environment
         )
@@ -129,7 +129,7 @@ struct DaemonLifecycleTests {
         let scratch = try Scratch()
         try scratch.writeConfig(site: "oakfield")
         let listener = try NotifySocketListener.path()
-        let daemon = try DaemonUnderTest(
+        let daemon = try await DaemonUnderTest(
             arguments: ["run", "--config", scratch.configPath],
             environment: listener.environment
         )
@@ -178,7 +178,7 @@ struct DaemonLifecycleTests {
     @Test func underTheJournalLinesCarrySyslogPriorities() async throws {
         let scratch = try Scratch()
         try scratch.writeConfig(site: "oakfield")
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath], journalStream: true)
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", scratch.configPath], journalStream: true)
         let ready = try await daemon.waitForLog(containing: "netwarden ready")
         #expect(ready.hasPrefix("<5>level=notice site=oakfield"))
         daemon.signal(SIGTERM)
@@ -189,7 +189,7 @@ struct DaemonLifecycleTests {
     @Test func withoutTheJournalLinesStartWithATimestamp() async throws {
         let scratch = try Scratch()
         try scratch.writeConfig(site: "oakfield")
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
         let ready = try await daemon.waitForLog(containing: "netwarden ready")
         #expect(
             ready.range(
@@ -205,10 +205,10 @@ struct DaemonLifecycleTests {
         let scratch = try Scratch()
         // No /metrics: the second instance must fail on the state directory, not on a port.
         try scratch.writeConfig(site: "oakfield", extra: "\n[metrics]\nlisten = \"\"\n")
-        let first = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
+        let first = try await DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
         try await first.waitForLog(containing: "netwarden ready")
 
-        let second = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
+        let second = try await DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
         let exit = try await second.waitForExit(timeout: .seconds(10))
         #expect(exit.status == 75)
         let message = "another netwarden (pid \(first.pid)) is using \(scratch.stateDirectory)"
@@ -222,7 +222,7 @@ struct DaemonLifecycleTests {
     @Test func anInvalidConfigAtStartExitsWithStatus2() async throws {
         let scratch = try Scratch()
         try "[identity]\ntrust = \"t\"\n".write(toFile: scratch.configPath, atomically: true, encoding: .utf8)
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", scratch.configPath])
         let exit = try await daemon.waitForExit(timeout: .seconds(10))
         #expect(exit.status == 2)
         #expect(

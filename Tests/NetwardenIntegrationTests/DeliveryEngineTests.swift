@@ -37,7 +37,7 @@ struct DeliveryEngineTests {
     static func produceAndDeliver(
         _ scratch: DeliveryScratch
     ) async throws -> [(name: String, labels: [String: String], value: Double?, ts: Int64)] {
-        let daemon = try scratch.start()
+        let daemon = try await scratch.start()
         _ = try await daemon.waitForLog(containing: "netwarden ready")
         // A few rounds of samples, then wait for the backlog to be gone.
         try await Task.sleep(for: .seconds(4))
@@ -63,7 +63,7 @@ struct DeliveryEngineTests {
     func victoriaMetricsReturnsExactlyWhatTheDaemonProduced() async throws {
         let scratch = try DeliveryScratch()
         let port = try SilentTCPListener.closedPort()
-        let engine = try BackgroundProcess(
+        let engine = try await BackgroundProcess(
             [
                 "victoria-metrics", "-httpListenAddr=127.0.0.1:\(port)",
                 "-storageDataPath=\(scratch.directory.path)/vm", "-loggerLevel=ERROR", "-search.latencyOffset=0s",
@@ -120,7 +120,7 @@ struct DeliveryEngineTests {
                 max_backoff_seconds = 0.5
                 """
         )
-        let first = try scratch.start()
+        let first = try await scratch.start()
         _ = try await first.waitForLog(containing: "netwarden ready")
         try await Task.sleep(for: .seconds(3))
         first.signal(SIGTERM)
@@ -133,7 +133,7 @@ struct DeliveryEngineTests {
             atomically: true,
             encoding: .utf8
         )
-        let engine = try BackgroundProcess(
+        let engine = try await BackgroundProcess(
             [
                 "prometheus", "--config.file=\(config)", "--web.listen-address=127.0.0.1:\(port)",
                 "--storage.tsdb.path=\(scratch.directory.path)/prom", "--web.enable-remote-write-receiver",
@@ -187,7 +187,7 @@ struct DeliveryEngineTests {
                 url = "http://127.0.0.1:\(closed)/api/v1/write"
                 """
         )
-        let daemon = try scratch.start()
+        let daemon = try await scratch.start()
         _ = try await daemon.waitForLog(containing: "netwarden ready")
         #expect(await DeliveryScratch.eventually { await scratch.metric("netwarden_output_retries_total") ?? 0 > 0 })
         let text = try await Self.get("http://127.0.0.1:\(scratch.metricsPort)/metrics")
@@ -233,7 +233,7 @@ struct DeliveryEngineTests {
                     interval_seconds = 1
                     """
             )
-            let daemon = try scratch.start()
+            let daemon = try await scratch.start()
             // probe_down fires after three failed runs, one a second.
             _ = try await daemon.waitForLog(containing: "alert firing")
             let delivered = await DeliveryScratch.eventually {

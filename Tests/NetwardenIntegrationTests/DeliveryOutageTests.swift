@@ -36,7 +36,7 @@ struct DeliveryOutageTests {
                 timeoutSeconds: 1,
                 connectTimeoutSeconds: 0.5
             ).write(to: config)
-            let daemon = try DaemonUnderTest(
+            let daemon = try await DaemonUnderTest(
                 arguments: ["run", "--config", config],
                 launcher: ["/usr/sbin/ip", "netns", "exec", try lab.namespace(School.gateway)]
             )

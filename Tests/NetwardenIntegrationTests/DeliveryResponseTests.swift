@@ -27,7 +27,7 @@ struct DeliveryResponseTests {
             // Backoff never exceeds 1 s, so only Retry-After explains a 2 s wait.
             maxBackoffSeconds: 1
         ).write(to: config)
-        let daemon = try DaemonUnderTest(arguments: ["run", "--config", config])
+        let daemon = try await DaemonUnderTest(arguments: ["run", "--config", config])
         try await daemon.waitForLog(containing: "netwarden ready")
         try await collector.waitFor("a first delivery", timeout: .seconds(30)) { !$0.accepted.isEmpty }
 

@@ -42,8 +42,8 @@ final class DeliveryScratch {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    func start() throws -> DaemonUnderTest {
-        try DaemonUnderTest(arguments: ["run", "--config", configPath])
+    func start() async throws -> DaemonUnderTest {
+        try await DaemonUnderTest(arguments: ["run", "--config", configPath])
     }
 
     /// Every sample the daemon published, from its local outbox.

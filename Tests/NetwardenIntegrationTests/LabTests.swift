@@ -38,6 +38,68 @@ private typealias School = LabTopology.School
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func aGrandchildHoldingThePipeDoesNotHoldUpTheRun() async throws {
+        // The background sleep inherits stdout; the run must end when `sh` does, not when the
+        // sleep lets go of the pipe (the 20 s timeout would fail the test first).
+        let output = try await Command(["sh", "-c", "sleep 30 & echo $!"], timeout: .seconds(20)).run()
+        let sleeper = try #require(pid_t(output.standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(sleeper, SIGKILL)
+        #expect(output.termination == .exited(0))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func cancellingARunKillsItsProcessGroup() async throws {
+        let pidFile = NSTemporaryDirectory() + "/netwarden-cancel-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        let run = Task {
+            try await Command(["sh", "-c", "echo $$ > \(pidFile); sleep 300 & sleep 300"], timeout: .seconds(50)).run()
+        }
+        var group: pid_t?
+        while group == nil {
+            try await Task.sleep(for: .milliseconds(10))
+            let text = try? String(contentsOfFile: pidFile, encoding: .utf8)
+            group = text.flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        run.cancel()
+        await #expect(throws: CancellationError.self) { try await run.value }
+        // Both sleeps and the shell are gone, and the shell was reaped (no zombie is left).
+        #expect(await Self.processGroupEnds(group!))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func terminateReapsTheWholeGroup() async throws {
+        let process = try await BackgroundProcess(["sh", "-c", "sleep 300 & echo up; wait"])
+        try await process.waitForLine(containing: "up")
+        #expect(await process.terminate(grace: .seconds(5)) == .signalled(SIGTERM))
+        #expect(await Self.processGroupEnds(process.pid))
+    }
+
+    /// Whether no process of `group` is left alive within a generous bound. Zombies count as
+    /// gone: orphaned members are reaped by whatever init the machine has, if at all.
+    static func processGroupEnds(_ group: pid_t) async -> Bool {
+        for _ in 0..<500 {
+            if livingMembers(of: group).isEmpty { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    /// Pids in process group `group` that are not zombies, from /proc/PID/stat.
+    static func livingMembers(of group: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let end = stat.lastIndex(of: ")")
+            else { return nil }
+            // After "pid (comm)": state, ppid, pgrp, ...
+            let fields = stat[stat.index(after: end)...].split(separator: " ")
+            guard fields.count > 2, fields[0] != "Z", pid_t(fields[2]) == group else { return nil }
+            return pid
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func missingProgramIsNamed() async throws {
         let error = await #expect(throws: CommandError.self) { try await Command("nwl-no-such-program").run() }
         #expect(error?.code == .programNotFound)
@@ -45,8 +107,8 @@ private typealias School = LabTopology.School
 
     @Test(.timeLimit(.minutes(1)))
     func backgroundProcessLinesAndTermination() async throws {
-        let process = try BackgroundProcess(
-            ["sh", "-c", "echo starting; echo ready >&2; trap 'echo bye; exit 0' TERM; while :; do sleep 0.05; done"])
+        let process = try await BackgroundProcess(
+            ["sh", "-c", "echo starting; trap 'echo bye; exit 0' TERM; echo ready >&2; while :; do sleep 0.05; done"])
         let line = try await process.waitForLine(containing: "ready")
         #expect(line == "ready")
         #expect(process.isRunning)
@@ -55,11 +117,11 @@ private typealias School = LabTopology.School
         #expect(process.lines.map(\.text).contains("bye"))
 
         // A process that ignores SIGTERM is killed after the grace period.
-        let stubborn = try BackgroundProcess(["sh", "-c", "trap '' TERM; echo up; while :; do sleep 0.05; done"])
+        let stubborn = try await BackgroundProcess(["sh", "-c", "trap '' TERM; echo up; while :; do sleep 0.05; done"])
         try await stubborn.waitForLine(containing: "up")
         #expect(await stubborn.terminate(grace: .milliseconds(200)) == .signalled(SIGKILL))
 
-        let early = try BackgroundProcess(["sh", "-c", "echo config error >&2; exit 1"])
+        let early = try await BackgroundProcess(["sh", "-c", "echo config error >&2; exit 1"])
         let error = await #expect(throws: CommandError.self) { try await early.waitForLine(containing: "never") }
         #expect(error?.code == .exitedEarly)
         #expect(error?.description.contains("config error") == true)
@@ -301,23 +363,30 @@ private typealias School = LabTopology.School
         for namespace in seen.withLock({ $0 }) { #expect(!listing.contains(namespace)) }
     }
 
+    static func deleteNamespaces(_ names: [String]) async {
+        for name in names { _ = try? await Command(["ip", "netns", "delete", name]).run(check: false) }
+    }
+
     @Test(.requiresLab(), .timeLimit(.minutes(1)))
     func leftoverCleanupRemovesNamespacesOfDeadRuns() async throws {
         // A pid that surely belonged to a process that is gone now.
-        let finished = try BackgroundProcess(["true"])
+        let finished = try await BackgroundProcess(["true"])
         try await finished.waitForExit()
         let deadName = "nwl-\(String(finished.pid, radix: 16))-0-stale"
         let liveName = "nwl-\(String(getpid(), radix: 16))-0-live"
         try await Command("ip", "netns", "add", deadName).run()
         try await Command("ip", "netns", "add", liveName).run()
-        defer {
-            _ = try? Command(["ip", "netns", "delete", liveName]).runSynchronously(check: false)
-            _ = try? Command(["ip", "netns", "delete", deadName]).runSynchronously(check: false)
-        }
-        let squatter = try BackgroundProcess(["ip", "netns", "exec", deadName, "sleep", "300"])
+        let squatter = try await BackgroundProcess(["ip", "netns", "exec", deadName, "sleep", "300"])
 
         let removed = await Lab.cleanupLeftovers()
-        let listing = try await Command("ip", "netns", "list").run().standardOutputText
+        let listing: String
+        do {
+            listing = try await Command("ip", "netns", "list").run().standardOutputText
+        } catch {
+            await Self.deleteNamespaces([liveName, deadName])
+            throw error
+        }
+        await Self.deleteNamespaces([liveName, deadName])
         // Another test's lab may have cleaned it first; either way it must be gone.
         #expect(removed.contains(deadName) || !listing.contains(deadName))
         #expect(!listing.contains(deadName))

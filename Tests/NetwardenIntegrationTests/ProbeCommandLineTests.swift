@@ -7,7 +7,7 @@ import Testing
 @Suite(.enabled(if: DaemonUnderTest.isBuilt, "needs the netwarden binary (swift build)"), .timeLimit(.minutes(1)))
 struct ProbeCommandLineTests {
     static func run(_ arguments: [String]) async throws -> (output: [String], errors: [String], status: Int32) {
-        let process = try DaemonUnderTest(arguments: arguments)
+        let process = try await DaemonUnderTest(arguments: arguments)
         let exit = try await process.waitForExit(timeout: .seconds(30))
         return (process.outputLines, process.logLines, exit.status)
     }

@@ -153,7 +153,7 @@ struct PrometheusRulesTests {
     func theInhibitionsHoldBackOnlyTheirOwnSchool() async throws {
         let directory = try TemporaryDirectory()
         let port = try Self.unusedLoopbackPort()
-        let server = try BackgroundProcess(
+        let server = try await BackgroundProcess(
             [
                 "prometheus-alertmanager", "--config.file=\(Self.path(Self.alertmanager))",
                 "--storage.path=\(directory.path)", "--web.listen-address=127.0.0.1:\(port)",

@@ -34,7 +34,7 @@ struct SpoolCommandTests {
             )
             // Before the daemon ever ran with outputs there is no status: exit 2.
             #expect(try await Self.spool(["--state-directory", scratch.stateDirectory]).termination == .exited(2))
-            let daemon = try scratch.start()
+            let daemon = try await scratch.start()
             _ = try await daemon.waitForLog(containing: "netwarden ready")
             var output: CommandOutput?
             let failingSeen = try await DeliveryScratch.eventually {

@@ -45,7 +45,7 @@ struct StatusCommandTests {
             with: "[daemon]\nstatus_socket = \"\(socket)\"\n"
         )
         try text.write(toFile: scratch.configPath, atomically: true, encoding: .utf8)
-        let daemon = try scratch.start()
+        let daemon = try await scratch.start()
         _ = try await daemon.waitForLog(containing: "alert firing")
 
         let json = try await Self.status(["--socket", socket, "--json"])

@@ -1,4 +1,5 @@
 import Foundation
+import NetwardenTestSupport
 import Testing
 
 /// The shipped unit file, checked the way an administrator would: `systemd-analyze security`
@@ -17,15 +18,17 @@ import Testing
     }
 
     /// `--offline=` arrived in systemd 250; older versions reject the option.
-    static let analyzeSupportsOffline: Bool = {
-        guard let analyze, let result = try? run(analyze, ["--version"]) else { return false }
+    static func analyzeSupportsOffline() async -> Bool { await offlineProbe.value }
+
+    private static let offlineProbe = Task<Bool, Never> {
+        guard let analyze, let result = try? await run(analyze, ["--version"]) else { return false }
         let version = result.output.split(separator: " ").dropFirst().first.flatMap { Int($0) }
         return (version ?? 0) >= 250
-    }()
+    }
 
-    @Test(.enabled(if: analyzeSupportsOffline, "needs systemd-analyze >= 250 (for --offline=yes)"))
-    func securityExposureIsAtMostTwo() throws {
-        let result = try Self.run(Self.analyze!, ["security", "--offline=yes", "--no-pager", Self.unitPath])
+    @Test(.enabled("needs systemd-analyze >= 250 (for --offline=yes)") { await analyzeSupportsOffline() })
+    func securityExposureIsAtMostTwo() async throws {
+        let result = try await Self.run(Self.analyze!, ["security", "--offline=yes", "--no-pager", Self.unitPath])
         let exposure = try #require(
             Self.overallExposure(in: result.output),
             "no 'Overall exposure level' line; systemd-analyze said:\n\(result.output)"
@@ -37,12 +40,12 @@ import Testing
     }
 
     @Test(.enabled(if: analyze != nil, "needs systemd-analyze (package systemd)"))
-    func verifyFindsNothingButTheMissingBinary() throws {
+    func verifyFindsNothingButTheMissingBinary() async throws {
         // verify wants ExecStart= to exist; on a build machine the daemon is not installed, so
         // that one complaint is expected and everything else must be clean. The Documentation=
         // man pages are generated when packaging (--man=no here); DebianPackageTests verifies
         // the installed unit with them.
-        let result = try Self.run(Self.analyze!, ["verify", "--man=no", "--no-pager", Self.unitPath])
+        let result = try await Self.run(Self.analyze!, ["verify", "--man=no", "--no-pager", Self.unitPath])
         let complaints = result.output.split(separator: "\n").map(String.init).filter {
             !$0.contains("/usr/bin/netwarden is not executable")
         }
@@ -95,21 +98,18 @@ import Testing
         return result
     }
 
-    /// Runs a tool and returns its status and its stdout and stderr interleaved (one pipe, so
-    /// neither can fill up and stall the child while the other is being read).
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+    /// Runs a tool and returns its status and what it printed (stdout, then stderr).
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         // No colours or pager; a stable, parseable report.
-        process.environment = ["SYSTEMD_COLORS": "0", "SYSTEMD_PAGER": "", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = try await Command(
+            [executable] + arguments,
+            environment: ["SYSTEMD_COLORS": "0", "SYSTEMD_PAGER": "", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"],
+            timeout: .seconds(50)
+        ).run(check: false)
+        let status: Int32
+        switch output.termination {
+        case .exited(let code), .signalled(let code): status = code
+        }
+        return (status, output.standardOutputText + output.standardErrorText)
     }
 }

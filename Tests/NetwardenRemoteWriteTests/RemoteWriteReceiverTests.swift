@@ -29,7 +29,7 @@ struct RemoteWriteReceiverTests {
     func victoriaMetricsStoresWhatWeSend() async throws {
         let directory = try TemporaryDirectory()
         let port = try Self.unusedLoopbackPort()
-        let server = try BackgroundProcess(
+        let server = try await BackgroundProcess(
             [
                 "victoria-metrics", "-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(directory.path)",
                 "-loggerLevel=ERROR",
@@ -72,7 +72,7 @@ struct RemoteWriteReceiverTests {
         let config = directory.path + "/prometheus.yml"
         try Data().write(to: URL(fileURLWithPath: config))  // no scrapes: it only receives
         let port = try Self.unusedLoopbackPort()
-        let server = try BackgroundProcess(
+        let server = try await BackgroundProcess(
             [
                 "prometheus", "--config.file=\(config)", "--web.listen-address=127.0.0.1:\(port)",
                 "--storage.tsdb.path=\(directory.path)/data", "--web.enable-remote-write-receiver", "--log.level=warn",

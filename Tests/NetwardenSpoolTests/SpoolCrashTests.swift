@@ -28,7 +28,7 @@ struct SpoolCrashTests {
             var ids = Set<String>()
             var lastSequence: UInt64 = 0
             for round in 0..<20 {
-                let child = try BackgroundProcess(
+                let child = try await BackgroundProcess(
                     [StressChild.path, directory, String(nextCounter)],
                     name: "stress \(round)"
                 )

@@ -375,6 +375,14 @@ struct TOMLParserState {
                 switch existing {
                 case .table(let child) where child.origin == .dotted:
                     target = child
+                case .table(let child) where child.origin == .implicit:
+                    // Made only as the parent of a header (`[a.b.c]`, then `b.d = 1` under `[a]`):
+                    // never defined, so dotted keys may define it now, and from then on it
+                    // counts as defined by them (a later `[a.b]` is a second definition). TOML
+                    // 1.0 leaves this open; tomllib accepts it, and so do we.
+                    child.origin = .dotted
+                    child.location = segment.location
+                    target = child
                 case .table(let child):
                     throw TOMLParseError(
                         .redefinition,

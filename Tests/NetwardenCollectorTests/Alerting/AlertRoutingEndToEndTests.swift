@@ -101,7 +101,7 @@ struct AlertRoutingEndToEndTests {
             let token = try await collector.addAgent("oak-primary-gw1")
             try "\(token)\n".write(toFile: scratch.path + "/agent.token", atomically: true, encoding: .utf8)
             let config = try Self.daemonConfig(scratch: scratch.path, collector: collector, probePort: target.port)
-            let daemon = try DaemonUnderTest(arguments: ["run", "--config", config])
+            let daemon = try await DaemonUnderTest(arguments: ["run", "--config", config])
             defer { daemon.signal(SIGKILL) }
 
             // Up first: the collector sees the probe succeed.
@@ -168,7 +168,7 @@ struct AlertRoutingEndToEndTests {
             try "\(token)\n".write(toFile: scratch.path + "/agent.token", atomically: true, encoding: .utf8)
             let closed = try SilentTCPListener.closedPort()
             let config = try Self.daemonConfig(scratch: scratch.path, collector: collector, probePort: closed)
-            let daemon = try DaemonUnderTest(arguments: ["run", "--config", config])
+            let daemon = try await DaemonUnderTest(arguments: ["run", "--config", config])
             defer { daemon.signal(SIGKILL) }
             #expect(
                 try await AlertingTestSupport.eventually(timeout: .seconds(60)) {

@@ -54,9 +54,9 @@ struct AlertRoutingLabTests {
 
     @Test func aLabProbeTargetGoingDownAndBackIsRoutedOnceEachWay() async throws {
         try await Lab.with(.school) { lab in
-            let receiver = try lab.start(in: School.internet, ["python3", "-u", "-c", Self.receiverScript])
+            let receiver = try await lab.start(in: School.internet, ["python3", "-u", "-c", Self.receiverScript])
             try await receiver.waitForLine(containing: "listening", timeout: .seconds(15))
-            let target = try lab.start(in: School.internet, ["python3", "-u", "-c", Self.targetScript])
+            let target = try await lab.start(in: School.internet, ["python3", "-u", "-c", Self.targetScript])
             try await target.waitForLine(containing: "listening", timeout: .seconds(15))
 
             let collectorConfig = lab.directory + "/collector.toml"
@@ -84,7 +84,7 @@ struct AlertRoutingLabTests {
             let token = try await Command(
                 [CollectorUnderTest.binaryPath, "agent", "add", "lab-school-gw", "--config", collectorConfig]
             ).run().standardOutputText.trimmingCharacters(in: .whitespacesAndNewlines)
-            let collector = try lab.start(
+            let collector = try await lab.start(
                 in: School.internet,
                 [CollectorUnderTest.binaryPath, "run", "--config", collectorConfig]
             )
@@ -131,7 +131,7 @@ struct AlertRoutingLabTests {
             url = "http://\(School.serviceIPv4):9814/"
             token_file = "\(lab.directory)/agent.token"
             """.write(toFile: daemonConfig, atomically: true, encoding: .utf8)
-            let daemon = try DaemonUnderTest(
+            let daemon = try await DaemonUnderTest(
                 arguments: ["run", "--config", daemonConfig],
                 launcher: ["/usr/sbin/ip", "netns", "exec", try lab.namespace(School.gateway)]
             )

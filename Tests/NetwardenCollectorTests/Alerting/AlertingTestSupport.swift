@@ -80,7 +80,7 @@ final class TCPProbeTarget: @unchecked Sendable {
                 c, _ = s.accept()
                 c.close()
             """
-        let process = try BackgroundProcess(["python3", "-u", "-c", script], name: "probe target")
+        let process = try await BackgroundProcess(["python3", "-u", "-c", script], name: "probe target")
         self.process = process
         try await process.waitForLine(containing: "listening", timeout: .seconds(15))
     }
@@ -96,8 +96,13 @@ struct SMTPSink {
     let port: UInt16
     let process: BackgroundProcess
 
-    static var isAvailable: Bool {
-        (try? Command(["python3", "-c", "import aiosmtpd"]).runSynchronously()) != nil
+    /// Asked when a test runs, not at discovery (nothing may wait for a program there), once
+    /// per test process.
+    static func isAvailable() async -> Bool { await availability.value }
+
+    private static let availability = Task<Bool, Never> {
+        (try? await Command(["python3", "-c", "import aiosmtpd"], timeout: .seconds(20)).run(check: false))?.succeeded
+            == true
     }
 
     static func start(
@@ -108,7 +113,7 @@ struct SMTPSink {
         -> SMTPSink
     {
         let port = try SilentTCPListener.closedPort()
-        let process = try BackgroundProcess(
+        let process = try await BackgroundProcess(
             [
                 "python3", "-u", AlertingTestSupport.fixtures + "/smtp_sink.py", "\(port)", certificate.certificatePath,
                 certificate.keyPath, user, password,

@@ -10,7 +10,7 @@ import Testing
 @Suite(
     .timeLimit(.minutes(2)),
     .enabled(if: collectorBuilt, "netwarden-collector is not built"),
-    .enabled(if: SMTPSink.isAvailable, "python3's aiosmtpd is missing (scripts/test installs it from PyPI)")
+    .enabled("python3's aiosmtpd is missing (scripts/test installs it from PyPI)") { await SMTPSink.isAvailable() }
 )
 struct ReceiverPayloadTests {
     @Test func slackTeamsAndEmailPayloadsFieldByField() async throws {
