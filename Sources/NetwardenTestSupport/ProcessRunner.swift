@@ -70,7 +70,10 @@ enum ProcessRunner {
         let configuration = Configuration(
             executable: .path(FilePath(executable)),
             arguments: Arguments(executablePathOverride: program, remainingValues: Array(launch.argv.dropFirst())),
-            environment: .custom(environmentLines(launch.environment).map { Array($0.utf8) }),
+            // NUL-terminated: swift-subprocess 1.0.2 hands each raw entry to strdup, which reads
+            // past an unterminated array into whatever follows it (seen: a daemon now and then
+            // started without NOTIFY_SOCKET or WATCHDOG_USEC, or with a garbled value).
+            environment: .custom(environmentLines(launch.environment).map { Array($0.utf8) + [0] }),
             workingDirectory: launch.workingDirectory.map { FilePath($0) },
             platformOptions: options
         )

@@ -8,6 +8,21 @@ private typealias School = LabTopology.School
 
 /// The command runner on its own: no lab, no root needed.
 @Suite struct LabCommandTests {
+    /// The child gets exactly the environment it was given, every time: an unterminated entry
+    /// once let the spawn read past it, and daemons now and then lost NOTIFY_SOCKET.
+    @Test(.timeLimit(.minutes(1)))
+    func aChildSeesExactlyTheEnvironmentItWasGiven() async throws {
+        let given = [
+            "NOTIFY_SOCKET": "/tmp/nw-notify-check", "WATCHDOG_USEC": "400000", "PATH": "/usr/bin:/bin",
+        ]
+        let expected = given.map { "\($0.key)=\($0.value)" }.sorted()
+        for _ in 0..<40 {
+            let output = try await Command(["/usr/bin/env"], environment: given, timeout: .seconds(20)).run()
+            let seen = output.standardOutputText.split(separator: "\n").map(String.init).sorted()
+            #expect(seen == expected)
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func capturesOutputStatusAndStandardInput() async throws {
         let output = try await Command(["sh", "-c", "cat; echo oops >&2; exit 3"], standardInput: Array("hi\n".utf8))
