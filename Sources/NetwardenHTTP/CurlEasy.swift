@@ -5,6 +5,9 @@ import CCurl
 /// curl's variadic C API (see the CCurl shim) into checked Swift calls.
 final class CurlEasy {
     private let handle: UnsafeMutableRawPointer
+    /// curl's CURLOPT_ERRORBUFFER, owned with the handle so it can never outlive it or be freed
+    /// while curl may still write into it (cleanup runs first in deinit).
+    private let errorBuffer: UnsafeMutablePointer<CChar>
 
     /// curl_global_init must run once, before any other thread uses curl.
     private static let globalInit: Void = {
@@ -17,9 +20,20 @@ final class CurlEasy {
             throw CurlError(code: CURLE_FAILED_INIT, detail: "curl_easy_init failed")
         }
         self.handle = handle
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let code = CCurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
+        guard code == CURLE_OK else {
+            curl_easy_cleanup(handle)
+            errorBuffer.deallocate()
+            throw CurlError(code: code, detail: "CURLOPT_ERRORBUFFER refused")
+        }
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
 
     func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
         try check(CCurl_easy_setopt_long(handle, option, value), option)
@@ -79,7 +93,15 @@ final class CurlEasy {
         try check(CCurl_easy_setopt_debug_function(handle, callback), CURLOPT_DEBUGFUNCTION)
     }
 
-    func perform() -> CURLcode { curl_easy_perform(handle) }
+    /// Runs the transfer; `errorDetail` then describes a failure (cleared first, so a message
+    /// never survives from an earlier transfer on this handle).
+    func perform() -> CURLcode {
+        errorBuffer[0] = 0
+        return curl_easy_perform(handle)
+    }
+
+    /// curl's own words for the last failed `perform`, or "" where it gave none.
+    var errorDetail: String { String(cString: errorBuffer) }
 
     func long(_ info: CURLINFO) -> Int? {
         var value = 0

@@ -106,19 +106,15 @@ public final class SMTPMailClient: Sendable {
 final class SMTPSession {
     private let easy: CurlEasy
     private let settings: SMTPMailSettings
-    private let errorBuffer: UnsafeMutablePointer<CChar>
     private var body: [UInt8] = []
     private var offset = 0
     private var cancellation: TransferCancellation?
 
     init(settings: SMTPMailSettings) throws(UploadError) {
         self.settings = settings
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         do {
             easy = try CurlEasy()
         } catch {
-            errorBuffer.deallocate()
             throw UploadError(code: .internal, message: "could not create a curl handle", cause: error)
         }
         do {
@@ -131,11 +127,6 @@ final class SMTPSession {
                 cause: error
             )
         }
-    }
-
-    deinit {
-        try? easy.set(CURLOPT_ERRORBUFFER, pointer: nil)
-        errorBuffer.deallocate()
     }
 
     private func configure() throws(CurlError) {
@@ -160,7 +151,6 @@ final class SMTPSession {
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, Int(HTTPProbe.milliseconds(settings.timeout)))
         try easy.set(CURLOPT_TIMEOUT_MS, Int(HTTPProbe.milliseconds(settings.timeout)))
         try easy.set(CURLOPT_UPLOAD, true)
-        try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         let context = Unmanaged.passUnretained(self).toOpaque()
         try easy.set(CURLOPT_READDATA, pointer: context)
         try easy.setReadFunction { buffer, size, count, user in
@@ -203,7 +193,6 @@ final class SMTPSession {
         body = message
         offset = 0
         self.cancellation = cancellation
-        errorBuffer[0] = 0
         defer {
             self.cancellation = nil
             body = []
@@ -228,7 +217,7 @@ final class SMTPSession {
             )
         }
         guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
+            let detail = easy.errorDetail
             var words = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             if let password = settings.password, !password.isEmpty {
                 words = UploadSession.replacing(password.revealed, with: "<redacted>", in: words)

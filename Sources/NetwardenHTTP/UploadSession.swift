@@ -13,7 +13,6 @@ final class UploadSession {
     private let settings: HTTPUploadSettings
     /// curl writes its detailed message ("Failed to connect to 127.0.0.1 port 9: Connection
     /// refused") here, which says far more than curl_easy_strerror.
-    private let errorBuffer: UnsafeMutablePointer<CChar>
 
     // What the current transfer has received; reset before each perform.
     private var headers: [HTTPHeaderField] = []
@@ -31,12 +30,9 @@ final class UploadSession {
 
     init(settings: HTTPUploadSettings) throws(UploadError) {
         self.settings = settings
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         do {
             easy = try CurlEasy()
         } catch {
-            errorBuffer.deallocate()
             throw UploadError(code: .internal, message: "could not create a curl handle", cause: error)
         }
         do {
@@ -49,12 +45,6 @@ final class UploadSession {
                 cause: error
             )
         }
-    }
-
-    deinit {
-        // Detach the buffer first: curl must not write into freed memory while cleaning up.
-        try? easy.set(CURLOPT_ERRORBUFFER, pointer: nil)
-        errorBuffer.deallocate()
     }
 
     private func configure() throws(CurlError) {
@@ -96,7 +86,6 @@ final class UploadSession {
             try easy.set(CURLOPT_USERNAME, basic.user)
             try easy.set(CURLOPT_PASSWORD, basic.password.revealed)
         }
-        try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
 
         let context = Unmanaged.passUnretained(self).toOpaque()
         try easy.set(CURLOPT_WRITEDATA, pointer: context)
@@ -188,7 +177,7 @@ final class UploadSession {
         }
 
         guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
+            let detail = easy.errorDetail
             let words = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             return .failure(
                 UploadError(
