@@ -6,6 +6,8 @@
 //
 //   CPcap, CCurl              system-library module maps (+ one shim header for curl's variadics)
 //   CSnappy, CZlib            system-library module maps (+ zlib's init macros as functions)
+//   CCaptureReadAhead         C: a stdio stream whose file is read ahead on a thread of its own
+//                             (fopencookie), so `analyze` reads and inspects on two cores
 //   NetwardenCapture          edge: the only module that imports CPcap
 //   NetwardenHTTP             edge: the only module that imports CCurl
 //   NetwardenCompression      edge: the only module that imports CSnappy and CZlib (snappy block
@@ -117,10 +119,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .target(name: "CCaptureReadAhead"),
         .target(
             name: "NetwardenCapture",
             dependencies: [
-                "CPcap", "NetwardenCore", "NetwardenProtocols", "NetwardenInspection",
+                "CPcap", "CCaptureReadAhead", "NetwardenCore", "NetwardenProtocols", "NetwardenInspection",
                 // DetachedThread: the capture loop runs on a pthread of its own, without Foundation.
                 "NetwardenPlatform",
             ],

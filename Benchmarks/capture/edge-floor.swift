@@ -3,7 +3,7 @@ import Glibc
 // Built by ./run from copies of the NetwardenCapture sources (module imports stripped, with
 // LinkType and PacketTime copied in), so it needs no executable target in Package.swift.
 // The Swift edge over the same file: OfflinePacketSource -> dispatch trampoline -> closure that
-// touches one byte, as pcap-floor.c does. Measures what the edge adds to libpcap.
+// touches one byte, as pcap-floor.c does. Measures what the edge costs before the engine.
 let path = CommandLine.arguments[1]
 let source = try OfflinePacketSource(path: path)
 var packets = 0

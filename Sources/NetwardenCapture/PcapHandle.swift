@@ -1,3 +1,4 @@
+import CCaptureReadAhead
 import CPcap
 import Glibc
 import NetwardenInspection
@@ -66,13 +67,16 @@ public final class PcapHandle {
     /// Opens a pcap or pcapng file for reading, with nanosecond timestamps whatever precision the
     /// file was written with. `-` reads standard input, as with tcpdump.
     ///
-    /// The file is opened here rather than by `pcap_open_offline` so its stream can get a 128 KiB
-    /// buffer: libpcap reads a record at a time through stdio, whose default 4 KiB buffer made a
-    /// `read(2)` for every four or so packets, and those system calls were a tenth of
-    /// `netwarden analyze` on a large capture. Not larger: every byte is copied twice (the
-    /// kernel into the buffer, stdio out of it into libpcap's), and a buffer that outgrows the
-    /// core's L2 cache makes both copies miss it; a 1 MiB buffer cost more CPU than 64-128 KiB.
-    public static func openOffline(path: String) throws(CaptureError) -> PcapHandle {
+    /// The file is opened here rather than by `pcap_open_offline` so its stream can be chosen.
+    /// A regular file is read ahead (`readAhead`, the default) by a thread of its own in 1 MiB
+    /// chunks (CCaptureReadAhead): the kernel's copy out of the page cache, a fifth to a quarter
+    /// of `netwarden analyze` on a large capture, then runs on another core while this one
+    /// inspects. Anything else (a FIFO,
+    /// a device, a directory, or a machine that cannot start the thread) gets a plain stream
+    /// with a 128 KiB buffer: libpcap reads a record at a time through stdio, whose default
+    /// 4 KiB buffer made a `read(2)` for every four or so packets. Not larger: every byte is
+    /// copied twice there, and a buffer that outgrows the core's L2 cache makes both copies miss.
+    public static func openOffline(path: String, readAhead: Bool = true) throws(CaptureError) -> PcapHandle {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         if path == "-" {
             guard
@@ -86,24 +90,51 @@ public final class PcapHandle {
             }
             return offlineHandle(raw, path: path, streamBuffer: nil)
         }
-        guard let file = fopen(path, "rb") else {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
             let failure = errno
             let code: CaptureError.Code = failure == ENOENT ? .fileNotFound : .unreadableFile
             throw CaptureError(code, "cannot read capture file: \(String(cString: strerror(failure)))", source: path)
         }
-        let streamBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Self.offlineStreamBufferBytes)
-        setvbuf(file, streamBuffer, _IOFBF, Self.offlineStreamBufferBytes)
-        _ = posix_fadvise(fileno(file), 0, 0, POSIX_FADV_SEQUENTIAL)
-        // On success the handle owns the stream (pcap_close closes it); on failure it is ours.
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
+        var status = stat()
+        let isRegular = fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+        var file: UnsafeMutablePointer<FILE>?
+        var streamBuffer: UnsafeMutablePointer<CChar>?
+        if readAhead && isRegular {
+            file = CCaptureReadAhead_open(descriptor, Self.readAheadChunkBytes, Self.readAheadChunks)
+        }
+        if file == nil {
+            guard let plain = fdopen(descriptor, "rb") else {
+                let failure = errno
+                close(descriptor)
+                throw CaptureError(
+                    .unreadableFile,
+                    "cannot read capture file: \(String(cString: strerror(failure)))",
+                    source: path
+                )
+            }
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Self.offlineStreamBufferBytes)
+            setvbuf(plain, buffer, _IOFBF, Self.offlineStreamBufferBytes)
+            file = plain
+            streamBuffer = buffer
+        }
+        // On success the handle owns the stream (pcap_close closes it, and with it the
+        // descriptor and any read-ahead thread); on failure it is ours.
         guard
             let raw = pcap_fopen_offline_with_tstamp_precision(file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         else {
             fclose(file)
-            streamBuffer.deallocate()
+            streamBuffer?.deallocate()
             throw CaptureError(.unreadableFile, "cannot read capture file: \(errorText(errorBuffer))", source: path)
         }
         return offlineHandle(raw, path: path, streamBuffer: streamBuffer)
     }
+
+    /// Read-ahead chunks: four of 1 MiB keep the thread a few milliseconds ahead of the reader
+    /// without letting the ring outgrow what a 2-core gateway's caches can share.
+    static let readAheadChunkBytes = 1 << 20
+    static let readAheadChunks: UInt32 = 4
 
     static let offlineStreamBufferBytes = 128 << 10
 
@@ -289,26 +320,13 @@ private final class DispatchContext {
         self.nanosecondsPerTick = nanosecondsPerTick
     }
 
-    /// Division rounding towards minus infinity, so a negative fraction borrows a second.
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let quotient = value / divisor
-        return value % divisor < 0 ? quotient - 1 : quotient
-    }
-
     @inline(__always)
     func deliver(_ header: UnsafePointer<pcap_pkthdr>, _ bytes: UnsafePointer<UInt8>) {
         let caplen = Int(header.pointee.caplen)
-        // Normalised to 0..<1e9 ns: libpcap does not range-check a file's fraction field, and a
-        // corrupt 1,500,000 µs must read as 1.5 s later, not be cut to its last nine digits.
-        let fraction = Int64(header.pointee.ts.tv_usec) * Int64(nanosecondsPerTick)
-        let seconds = Int64(header.pointee.ts.tv_sec)
-        let time =
-            (0..<1_000_000_000).contains(fraction)
-            ? PacketTime(seconds: seconds, nanoseconds: Int32(fraction))
-            : PacketTime(
-                seconds: seconds &+ Self.floorDivide(fraction, 1_000_000_000),
-                nanoseconds: Int32(fraction - Self.floorDivide(fraction, 1_000_000_000) * 1_000_000_000)
-            )
+        let time = PacketTime.normalised(
+            seconds: Int64(header.pointee.ts.tv_sec),
+            fraction: Int64(header.pointee.ts.tv_usec) * Int64(nanosecondsPerTick)
+        )
         body(
             CapturedPacket(
                 frame: UnsafeRawBufferPointer(start: bytes, count: caplen),
