@@ -29,8 +29,14 @@ final class PcapFileReader {
     private let ticksToNanoseconds: Int64
     /// The file's snapshot length as libpcap adjusts it (0 or too large: the maximum).
     private let snapshot: Int
-    private var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
-    private var offset = 0
+    /// Where reading stands: the current chunk and the offset in it. `dispatch` works on a local
+    /// copy and stores it back when it returns, because every access to a class's stored `var`
+    /// is checked for exclusivity at run time, and this one is touched twice per packet.
+    private struct Cursor {
+        var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+        var offset = 0
+    }
+    private var cursor = Cursor()
     /// A record or header that straddles two chunks, put back together.
     private let carry: UnsafeMutableRawBufferPointer
     private var atEnd = false
@@ -140,9 +146,11 @@ final class PcapFileReader {
         maxPackets: Int,
         _ body: (CapturedPacket) -> Void
     ) throws(CaptureError) -> PcapHandle.DispatchOutcome {
+        var cursor = self.cursor
+        defer { self.cursor = cursor }
         var delivered = 0
         while delivered < maxPackets {
-            guard let header = try bytes(Self.recordHeaderBytes, allowingEnd: true) else { return .endOfFile }
+            guard let header = try bytes(Self.recordHeaderBytes, &cursor, allowingEnd: true) else { return .endOfFile }
             let seconds = Int64(Int32(bitPattern: field(header, 0)))
             let fraction = Int64(Int32(bitPattern: field(header, 4))) &* ticksToNanoseconds
             let capturedLength = field(header, 8)
@@ -156,7 +164,7 @@ final class PcapFileReader {
             }
             let captured = Int(capturedLength)
             let kept = min(captured, snapshot)
-            guard var frame = try bytes(kept, allowingEnd: false, wanted: kept) else { return .endOfFile }
+            guard var frame = try bytes(kept, &cursor, allowingEnd: false, wanted: kept) else { return .endOfFile }
             if kept < captured {
                 // As libpcap does: the rest of an over-long record is read and dropped. Skipping
                 // may hand the frame's chunk back to the thread, so the frame moves to `carry`.
@@ -164,7 +172,7 @@ final class PcapFileReader {
                     UnsafeMutableRawBufferPointer(rebasing: carry[0..<kept]).copyMemory(from: frame)
                     frame = UnsafeRawBufferPointer(rebasing: carry[0..<kept])
                 }
-                try skip(captured - kept, wanted: captured, alreadyRead: kept)
+                try skip(captured - kept, &cursor, wanted: captured, alreadyRead: kept)
             }
             body(
                 CapturedPacket(
@@ -191,23 +199,28 @@ final class PcapFileReader {
     @inline(__always)
     private func bytes(
         _ count: Int,
+        _ cursor: inout Cursor,
         allowingEnd: Bool,
         wanted: Int? = nil
     ) throws(CaptureError) -> UnsafeRawBufferPointer? {
-        if chunk.count - offset >= count {
-            let start = offset
-            offset += count
-            return UnsafeRawBufferPointer(rebasing: chunk[start..<start + count])
+        if cursor.chunk.count - cursor.offset >= count {
+            let start = cursor.offset
+            cursor.offset += count
+            return UnsafeRawBufferPointer(rebasing: cursor.chunk[start..<start + count])
         }
-        return try assemble(count, allowingEnd: allowingEnd, wanted: wanted)
+        return try assemble(count, &cursor, allowingEnd: allowingEnd, wanted: wanted)
     }
 
-    private func assemble(_ count: Int, allowingEnd: Bool, wanted: Int?) throws(CaptureError) -> UnsafeRawBufferPointer?
-    {
+    private func assemble(
+        _ count: Int,
+        _ cursor: inout Cursor,
+        allowingEnd: Bool,
+        wanted: Int?
+    ) throws(CaptureError) -> UnsafeRawBufferPointer? {
         var filled = 0
         while filled < count {
-            if offset == chunk.count {
-                guard try nextChunk() else {
+            if cursor.offset == cursor.chunk.count {
+                guard try nextChunk(&cursor) else {
                     if filled == 0 && allowingEnd { return nil }
                     throw failure(
                         wanted == nil
@@ -216,33 +229,33 @@ final class PcapFileReader {
                     )
                 }
             }
-            let take = min(count - filled, chunk.count - offset)
+            let take = min(count - filled, cursor.chunk.count - cursor.offset)
             UnsafeMutableRawBufferPointer(rebasing: carry[filled..<filled + take])
-                .copyMemory(from: UnsafeRawBufferPointer(rebasing: chunk[offset..<offset + take]))
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: cursor.chunk[cursor.offset..<cursor.offset + take]))
             filled += take
-            offset += take
+            cursor.offset += take
         }
         return UnsafeRawBufferPointer(rebasing: carry[0..<count])
     }
 
-    private func skip(_ count: Int, wanted: Int, alreadyRead: Int) throws(CaptureError) {
+    private func skip(_ count: Int, _ cursor: inout Cursor, wanted: Int, alreadyRead: Int) throws(CaptureError) {
         var left = count
         while left > 0 {
-            if offset == chunk.count {
-                guard try nextChunk() else {
+            if cursor.offset == cursor.chunk.count {
+                guard try nextChunk(&cursor) else {
                     throw failure(
                         "truncated dump file; tried to read \(wanted) captured bytes, only got \(alreadyRead + count - left)"
                     )
                 }
             }
-            let take = min(left, chunk.count - offset)
-            offset += take
+            let take = min(left, cursor.chunk.count - cursor.offset)
+            cursor.offset += take
             left -= take
         }
     }
 
-    /// Moves to the next chunk; false at the end of the file.
-    private func nextChunk() throws(CaptureError) -> Bool {
+    /// Moves to the next chunk (handing the current one back to the thread); false at the end.
+    private func nextChunk(_ cursor: inout Cursor) throws(CaptureError) -> Bool {
         if atEnd { return false }
         var start: UnsafePointer<UInt8>?
         let length = CCaptureReadAhead_next(reader, &start)
@@ -251,12 +264,10 @@ final class PcapFileReader {
         }
         guard length > 0, let start else {
             atEnd = true
-            chunk = UnsafeRawBufferPointer(start: nil, count: 0)
-            offset = 0
+            cursor = Cursor()
             return false
         }
-        chunk = UnsafeRawBufferPointer(start: start, count: length)
-        offset = 0
+        cursor = Cursor(chunk: UnsafeRawBufferPointer(start: start, count: length), offset: 0)
         return true
     }
 

@@ -117,12 +117,8 @@ struct AnalyzeCommand: ParsableCommand {
                         onName: { name in
                             summary.record(name)
                             if json {
-                                output.line(
-                                    Self.jsonLine(
-                                        name,
-                                        categories: PassivePipeline.categories(of: name.name, in: lists)
-                                    )
-                                )
+                                let categories = PassivePipeline.categories(of: name.name, in: lists)
+                                output.record { Self.writeJSON(name, categories: categories, to: &$0) }
                             }
                         },
                         onEvent: { event in
@@ -178,10 +174,9 @@ struct AnalyzeCommand: ParsableCommand {
         )
     }
 
-    /// The output contract: ts, proto, name, src, dst, sport, dport (+ details when present), as
-    /// UTF-8 bytes for the output buffer.
-    static func jsonLine(_ name: NameObservation, categories: [String]) -> [UInt8] {
-        var writer = JSONWriter()
+    /// The output contract: ts, proto, name, src, dst, sport, dport (+ details when present),
+    /// written into the output's reused writer.
+    static func writeJSON(_ name: NameObservation, categories: [String], to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("ts")
         writer.timestamp(seconds: name.time.seconds, nanoseconds: name.time.nanoseconds)
@@ -208,7 +203,6 @@ struct AnalyzeCommand: ParsableCommand {
             writer.endArray()
         }
         writer.endObject()
-        return writer.bytes
     }
 }
 
@@ -216,9 +210,20 @@ struct AnalyzeCommand: ParsableCommand {
 /// from being bound by system calls on a big capture.
 struct BufferedOutput {
     private var buffer: [UInt8] = []
+    /// Reused for every record (see `record(_:)`).
+    private var writer = JSONWriter()
 
     mutating func line(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 65_536 { flush() }
+    }
+
+    /// One JSON record written by `body` (into a reused writer), then a newline.
+    mutating func record(_ body: (inout JSONWriter) -> Void) {
+        writer.reset()
+        body(&writer)
+        buffer.append(contentsOf: writer.bytes)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 65_536 { flush() }
     }

@@ -18,6 +18,15 @@ public struct JSONWriter {
         bytes.reserveCapacity(256)
     }
 
+    /// Empties the writer for the next record, keeping its storage: a caller writing many
+    /// records reuses one writer instead of allocating an array per record.
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        commaBits = 0
+        depth = 0
+        pendingValueAfterKey = false
+    }
+
     /// The record so far as a `String`.
     public var output: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -12,6 +12,8 @@ public struct PassivePipeline: ~Copyable {
     public private(set) var judge: FilterJudge?
     /// Reused between packets so judging allocates only when an event is produced.
     private var pending: [FilterEvent] = []
+    /// The engine's events for the packet at hand (empty between packets).
+    private var collected: [InspectionEvent] = []
 
     public init(engine: consuming InspectionEngine, judge: FilterJudge?) {
         self.engine = engine
@@ -41,9 +43,16 @@ public struct PassivePipeline: ~Copyable {
         onName: (NameObservation) -> Void,
         onEvent: (FilterEvent) -> Void
     ) {
-        var emitted: [InspectionEvent] = []
+        // The collecting array is kept between packets (moved out and back, since the engine is
+        // part of `self`), so a name-rich capture does not allocate one per name packet.
+        var emitted = collected
+        collected = []
         engine.process(frame: frame, linkType: linkType, time: time) { emitted.append($0) }
-        if !emitted.isEmpty { deliver(emitted, onName: onName, onEvent: onEvent) }
+        if !emitted.isEmpty {
+            deliver(emitted, onName: onName, onEvent: onEvent)
+            emitted.removeAll(keepingCapacity: true)
+        }
+        collected = emitted
     }
 
     /// Idle expiry (call about once a second with the newest packet time or the wall clock).
@@ -76,6 +85,7 @@ public struct PassivePipeline: ~Copyable {
     /// The category names `name` falls in (for `analyze` output), empty without lists.
     public static func categories(of name: String, in lists: ReloadableCategoryMatcher) -> [String] {
         let matcher = lists.current
+        guard !matcher.categories.isEmpty else { return [] }
         let match = matcher.match(name)
         guard !match.categories.isEmpty else { return [] }
         return matcher.categories.indices.filter { match.categories.contains($0) }.map { matcher.categories[$0].name }
