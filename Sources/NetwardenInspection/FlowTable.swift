@@ -10,6 +10,12 @@
 /// 32 bits of the flow's hash next to its record number, so a probe rejects almost every
 /// non-matching slot without touching the record.
 ///
+/// The index's memory is allocated for `capacity` flows too, but only a prefix of it is in use:
+/// twice the most flows held so far, doubling (rehashed in place) as the count passes half of
+/// it. A 262k-flow table holding 4,000 flows then probes 64 KiB of slots instead of 4 MiB, in
+/// which each flow's slot had a cache line of its own: every bulk packet's lookup missed the
+/// core's L2 twice (slot, then record), and now mostly once.
+///
 /// Recency is tracked at one-second granularity: a packet moves its flow to the tail of its lane
 /// only when the second changes. A bulk flow therefore costs a store of its time per packet and
 /// a relink once a second, and each lane stays ordered by last second seen, which is what lets
@@ -21,7 +27,10 @@ struct FlowTable: ~Copyable {
     /// `capacity` records, each at a multiple of `recordStride` from a 64-byte aligned start.
     private let slab: UnsafeMutableRawPointer
     private let slots: UnsafeMutablePointer<UInt64>
-    private let slotMask: Int
+    /// The slots in use (a power of two) minus one.
+    private var slotMask: Int
+    /// The most slots the index can grow to (a power of two, at least twice `capacity`).
+    private let slotLimit: Int
     private let freeList: UnsafeMutablePointer<Int32>
     private var freeCount: Int
     /// Head and tail record numbers per lane (-1 when empty), heads first.
@@ -40,9 +49,12 @@ struct FlowTable: ~Copyable {
         slab = .allocate(byteCount: capacity * Self.recordStride, alignment: 64)
         var slotCount = 2
         while slotCount < capacity * 2 { slotCount <<= 1 }
+        slotLimit = slotCount
         slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: 0, count: slotCount)
-        slotMask = slotCount - 1
+        // Only the prefix in use is ever written (or faulted in); growth clears what it takes.
+        let initialSlots = min(slotCount, Self.initialSlots)
+        slots.initialize(repeating: 0, count: initialSlots)
+        slotMask = initialSlots - 1
         freeList = .allocate(capacity: capacity)
         // Lowest numbers on top, so a lightly used table touches little memory.
         for index in 0..<capacity { freeList[index] = Int32(capacity - 1 - index) }
@@ -70,6 +82,12 @@ struct FlowTable: ~Copyable {
     /// Bytes from one record to the next: two cache lines.
     static let recordStride = 128
 
+    /// Slots in use before the first flow: 8 KiB, enough for 512 flows.
+    static let initialSlots = 1024
+
+    /// Slots in use now (tests check the growth).
+    var slotsInUse: Int { slotMask + 1 }
+
     /// The record holding `key`, if any.
     @inline(__always)
     func find(_ key: FlowKey, hash: UInt64) -> Int32? {
@@ -89,6 +107,7 @@ struct FlowTable: ~Copyable {
     /// Takes a free record for `key` (known to be absent) and indexes it; `nil` when full.
     mutating func insert(_ key: FlowKey, hash: UInt64, lane: FlowLane, time: Int64) -> Int32? {
         guard freeCount > 0 else { return nil }
+        if (count + 1) * 2 > slotMask + 1 && slotMask + 1 < slotLimit { growIndex() }
         freeCount -= 1
         let index = freeList[freeCount]
         var slot = Int(truncatingIfNeeded: hash) & slotMask
@@ -180,6 +199,23 @@ struct FlowTable: ~Copyable {
         if next >= 0 { record(next).pointee.previous = previous } else { laneEnds[lane.rawValue * 2 + 1] = previous }
         record(index).pointee.previous = -1
         record(index).pointee.next = -1
+    }
+
+    /// Doubles the slots in use and re-indexes every flow from its record's hash. Rare (each
+    /// doubling at a new high-water mark of flows) and linear in the records ever used; it is
+    /// the only non-constant step on the packet path, and it allocates nothing.
+    private mutating func growIndex() {
+        let newCount = (slotMask + 1) * 2
+        slots.initialize(repeating: 0, count: newCount)
+        slotMask = newCount - 1
+        for index in 0..<initialized {
+            let record = self.record(Int32(index))
+            guard record.pointee.inUse else { continue }
+            let hash = record.pointee.hash
+            var slot = Int(truncatingIfNeeded: hash) & slotMask
+            while slots[slot] != 0 { slot = (slot + 1) & slotMask }
+            slots[slot] = (hash & 0xffff_ffff) << 32 | UInt64(index + 1)
+        }
     }
 
     /// Backward-shift deletion: pulls later members of the probe run into the hole so that every
