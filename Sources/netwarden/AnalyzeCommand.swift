@@ -182,8 +182,8 @@ struct AnalyzeCommand: ParsableCommand {
         writer.timestamp(seconds: name.time.seconds, nanoseconds: name.time.nanoseconds)
         writer.field("proto", name.proto.rawValue)
         writer.field("name", name.name)
-        writer.field("src", name.flow.client.description)
-        writer.field("dst", name.flow.server.description)
+        name.flow.client.withText { writer.field("src", utf8: $0) }
+        name.flow.server.withText { writer.field("dst", utf8: $0) }
         writer.field("sport", Int(name.flow.clientPort))
         writer.field("dport", Int(name.flow.serverPort))
         writer.field("transport", name.flow.transport.rawValue)

@@ -1,3 +1,4 @@
+import Glibc
 import NetwardenProtocols
 import NetwardenTestSupport
 import Testing
@@ -331,6 +332,27 @@ private func tcp6(_ payload: [UInt8], extensionHeaders: [PacketBuilder.IPv6Exten
         for (bytes, text) in cases {
             #expect(IPAddress(bytes)?.description == text)
             #expect(IPAddress(bytes)?.bytes == bytes)
+        }
+    }
+
+    /// Random addresses with runs of zero groups in every place, against glibc's inet_ntop
+    /// (RFC 5952 as well), and `withText` giving the same bytes as `description`.
+    @Test func ipv6TextMatchesInetNtop() {
+        var generator = SeededGenerator(seed: 5952)
+        for _ in 0..<5000 {
+            var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            for group in 0..<8 where Int.random(in: 0..<3, using: &generator) == 0 {
+                bytes[group * 2] = 0
+                bytes[group * 2 + 1] = 0
+            }
+            // inet_ntop also prints ::a.b.c.d (deprecated IPv4-compatible form); RFC 5952 does not.
+            if bytes[0..<12].allSatisfy({ $0 == 0 }) { continue }
+            var text = [CChar](repeating: 0, count: 64)
+            #expect(inet_ntop(AF_INET6, bytes, &text, 64) != nil)
+            let expected = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let address = IPAddress(bytes)!
+            #expect(address.description == expected, "\(bytes)")
+            #expect(address.withText { Array($0) } == Array(expected.utf8))
         }
     }
 }

@@ -132,6 +132,14 @@ public struct JSONWriter {
         string(value)
     }
 
+    /// A string field whose value is UTF-8 text the caller formatted into a buffer of its own
+    /// (an address written on the stack), so the record costs no `String` for it.
+    public mutating func field(_ name: String, utf8 value: UnsafeRawBufferPointer) {
+        key(name)
+        separator()
+        Self.appendEscaped(utf8: value.assumingMemoryBound(to: UInt8.self), to: &bytes)
+    }
+
     public mutating func field(_ name: String, _ value: Double) {
         key(name)
         number(value)
@@ -197,9 +205,15 @@ public struct JSONWriter {
     /// Appends `value` as a JSON string literal. Only `"`, `\\` and control bytes need escaping;
     /// every other byte of valid UTF-8 (which a `String` always is) is copied as it is.
     static func appendEscaped(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { utf8 in
+        value.withUTF8 { appendEscaped(utf8: $0, to: &out) }
+    }
+
+    /// The same for UTF-8 bytes that are not (yet) a `String`. Bytes that are not valid UTF-8
+    /// are copied too: callers pass text they formatted themselves (addresses, numbers).
+    static func appendEscaped(utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        do {
             var runStart = 0
             for index in utf8.indices {
                 let byte = utf8[index]

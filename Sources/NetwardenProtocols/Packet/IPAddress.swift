@@ -71,75 +71,82 @@ extension IPAddress: CustomStringConvertible {
     /// longest run of two or more zero groups as `::`, the first run on a tie, and IPv4-mapped
     /// addresses as `::ffff:a.b.c.d`), so the same address always logs the same way.
     public var description: String {
-        switch family {
-        case .ipv4:
-            return Self.dottedQuad(UInt32(truncatingIfNeeded: low))
-        case .ipv6:
-            if high == 0, low >> 32 == 0xffff {
-                return "::ffff:" + Self.dottedQuad(UInt32(truncatingIfNeeded: low))
+        withText { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The address's text (as `description` gives it) written into a stack buffer, for callers
+    /// that copy it into output of their own: every name `analyze` prints carries two addresses,
+    /// and a `String` each (an array and several more for IPv6) was a visible share of the run.
+    public func withText<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        // The longest text is an IPv4-mapped address: "::ffff:255.255.255.255", 22 bytes; full
+        // IPv6 is at most 39.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+            var count = 0
+            func append(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
             }
-            var groups = [UInt16](repeating: 0, count: 8)
-            for index in 0..<4 {
-                groups[index] = UInt16(truncatingIfNeeded: high >> (48 - 16 * UInt64(index)))
-                groups[index + 4] = UInt16(truncatingIfNeeded: low >> (48 - 16 * UInt64(index)))
+            func appendDottedQuad(_ value: UInt32) {
+                for shift in stride(from: 24, through: 0, by: -8) {
+                    let octet = Int(value >> UInt32(shift) & 0xff)
+                    if octet >= 100 { append(UInt8(ascii: "0") + UInt8(octet / 100)) }
+                    if octet >= 10 { append(UInt8(ascii: "0") + UInt8(octet / 10 % 10)) }
+                    append(UInt8(ascii: "0") + UInt8(octet % 10))
+                    if shift > 0 { append(UInt8(ascii: ".")) }
+                }
             }
-            var bestStart = -1
-            var bestLength = 0
-            var index = 0
-            while index < 8 {
-                guard groups[index] == 0 else {
+            func group(_ index: Int) -> UInt16 {
+                let half = index < 4 ? high : low
+                return UInt16(truncatingIfNeeded: half >> (48 - 16 * UInt64(index & 3)))
+            }
+            switch family {
+            case .ipv4:
+                appendDottedQuad(UInt32(truncatingIfNeeded: low))
+            case .ipv6 where high == 0 && low >> 32 == 0xffff:
+                for byte in "::ffff:".utf8 { append(byte) }
+                appendDottedQuad(UInt32(truncatingIfNeeded: low))
+            case .ipv6:
+                // RFC 5952 4.2.3: the longest run of zero groups, the first on a tie.
+                var bestStart = -1
+                var bestLength = 0
+                var index = 0
+                while index < 8 {
+                    guard group(index) == 0 else {
+                        index += 1
+                        continue
+                    }
+                    var end = index
+                    while end < 8, group(end) == 0 { end += 1 }
+                    if end - index > bestLength {
+                        bestStart = index
+                        bestLength = end - index
+                    }
+                    index = end
+                }
+                // RFC 5952 4.2.2: a single zero group is never shortened to "::".
+                if bestLength < 2 { bestStart = -1 }
+                index = 0
+                while index < 8 {
+                    if index == bestStart {
+                        append(UInt8(ascii: ":"))
+                        append(UInt8(ascii: ":"))
+                        index += bestLength
+                        continue
+                    }
+                    if count > 0, buffer[count - 1] != UInt8(ascii: ":") { append(UInt8(ascii: ":")) }
+                    let value = group(index)
+                    var started = false
+                    for shift in stride(from: 12, through: 0, by: -4) {
+                        let digit = UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xf
+                        if digit == 0 && !started && shift > 0 { continue }
+                        started = true
+                        append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+                    }
                     index += 1
-                    continue
                 }
-                var end = index
-                while end < 8, groups[end] == 0 { end += 1 }
-                if end - index > bestLength {
-                    bestStart = index
-                    bestLength = end - index
-                }
-                index = end
             }
-            // RFC 5952 4.2.2: a single zero group is never shortened to "::".
-            if bestLength < 2 { bestStart = -1 }
-            var text = ""
-            index = 0
-            while index < 8 {
-                if index == bestStart {
-                    text += "::"
-                    index += bestLength
-                    continue
-                }
-                if !text.isEmpty, !text.hasSuffix(":") { text += ":" }
-                text += String(groups[index], radix: 16)
-                index += 1
-            }
-            return text
+            return body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
         }
     }
 
-    /// Written digit by digit into a stack buffer: every name `analyze` prints carries two
-    /// addresses, and string interpolation of four integers was a visible share of that.
-    private static func dottedQuad(_ value: UInt32) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buffer in
-            var count = 0
-            for shift in stride(from: 24, through: 0, by: -8) {
-                let octet = Int(value >> UInt32(shift) & 0xff)
-                if octet >= 100 {
-                    buffer[count] = UInt8(ascii: "0") + UInt8(octet / 100)
-                    count += 1
-                }
-                if octet >= 10 {
-                    buffer[count] = UInt8(ascii: "0") + UInt8(octet / 10 % 10)
-                    count += 1
-                }
-                buffer[count] = UInt8(ascii: "0") + UInt8(octet % 10)
-                count += 1
-                if shift > 0 {
-                    buffer[count] = UInt8(ascii: ".")
-                    count += 1
-                }
-            }
-            return String(decoding: UnsafeMutableBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
-        }
-    }
 }
