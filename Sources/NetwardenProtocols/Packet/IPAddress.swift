@@ -148,5 +148,4 @@ extension IPAddress: CustomStringConvertible {
             return body(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
         }
     }
-
 }
