@@ -8,6 +8,9 @@
 //   CSnappy, CZlib            system-library module maps (+ zlib's init macros as functions)
 //   CCaptureReadAhead         C: a stdio stream whose file is read ahead on a thread of its own
 //                             (fopencookie), so `analyze` reads and inspects on two cores
+//   CQUICCrypto               C: QUIC Initial key derivation and packet opening over libcrypto
+//                             (already loaded for libcurl's TLS), without swift-crypto's per-call
+//                             objects and copies on the per-flow path
 //   NetwardenCapture          edge: the only module that imports CPcap
 //   NetwardenHTTP             edge: the only module that imports CCurl
 //   NetwardenCompression      edge: the only module that imports CSnappy and CZlib (snappy block
@@ -29,7 +32,8 @@
 //   NetwardenDelivery         pure: getting spooled records to each output: the uploader (retry,
 //                             backoff, order, 413 splitting, dead letters) over injected queue,
 //                             transport and clocks, and the Loki and collector encoders
-//   NetwardenProtocols        pure: zero-copy wire decoding (link/IP/TCP/UDP, DNS, TLS, QUIC, HTTP)
+//   NetwardenProtocols        pure: zero-copy wire decoding (link/IP/TCP/UDP, DNS, TLS, QUIC, HTTP);
+//                             its only C is CQUICCrypto's packet protection
 //                             shared by passive capture and active probes
 //   NetwardenInspection       pure: flow table and per-flow inspection turning packets into name,
 //                             outcome and flow events (the passive engine, shared by live capture
@@ -120,6 +124,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "CCaptureReadAhead"),
+        .target(name: "CQUICCrypto", linkerSettings: [.linkedLibrary("crypto")]),
         .target(
             name: "NetwardenCapture",
             dependencies: [
@@ -189,10 +194,7 @@ let package = Package(
         ),
         .target(
             name: "NetwardenProtocols",
-            dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
-            ],
+            dependencies: ["CQUICCrypto"],
             swiftSettings: swiftSettings
         ),
 
@@ -334,7 +336,8 @@ let package = Package(
                 // PacketBuilder speaks in the decoder's own types (IPAddress, LinkType).
                 "NetwardenProtocols",
                 "NetwardenPlatform",
-                // The test-side QUIC Initial encoder seals packets with the same primitives.
+                // The test-side QUIC Initial encoder seals packets with swift-crypto: an
+                // implementation independent of the engine's libcrypto opener.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -88,7 +88,7 @@ public struct QUICInitialBuilder: Sendable {
         // swift-crypto only fails here on malformed keys or nonces, which a builder never makes.
         let sealed = try! AES.GCM.seal(
             plaintext,
-            using: keys.key,
+            using: SymmetricKey(data: keys.keyBytes),
             nonce: try! AES.GCM.Nonce(data: nonce),
             authenticating: header
         )
@@ -97,7 +97,7 @@ public struct QUICInitialBuilder: Sendable {
         packet.append(contentsOf: sealed.tag)
 
         var mask = Array(packet[(packetNumberOffset + 4)..<(packetNumberOffset + 20)])
-        try! AES.permute(&mask, key: keys.headerProtectionKey)
+        try! AES.permute(&mask, key: SymmetricKey(data: keys.headerProtectionKeyBytes))
         packet[0] ^= mask[0] & 0x0f
         for index in 0..<packetNumberLength {
             packet[packetNumberOffset + index] ^= mask[1 + index]

@@ -63,6 +63,7 @@ struct ParserTimingTests {
         }
         let keys = dcid.withUnsafeBytes { QUICInitialKeys(version: .v1, originalDCID: $0) }
         var headerScratch: [UInt8] = []
+        var plaintextScratch: [UInt8] = []
         packets[0].withUnsafeBytes { raw in
             guard let header = QUICLongHeader.parse(raw) else { return }
             time("QUIC open one 1200 B Initial, cached keys", iterations: 100_000, bytes: raw.count) {
@@ -71,7 +72,8 @@ struct ParserTimingTests {
                     header: header,
                     keys: keys,
                     largestPacketNumber: -1,
-                    headerScratch: &headerScratch
+                    headerScratch: &headerScratch,
+                    plaintextScratch: &plaintextScratch
                 ) { _, plaintext in plaintext.count }
                 if case .success(let count) = opened { sink &+= count }
             }

@@ -85,6 +85,7 @@ import Testing
     func rfcClientInitialDecryptsToExampleCom(version: QUICVersion, which: Int) {
         let datagram = which == 0 ? QUICVectors.v1ClientInitial : QUICVectors.v2ClientInitial
         var scratch: [UInt8] = []
+        var plaintextScratch: [UInt8] = []
         datagram.withUnsafeBytes { raw in
             guard let header = QUICLongHeader.parse(raw) else {
                 Issue.record("header did not parse")
@@ -97,7 +98,8 @@ import Testing
                 header: header,
                 keys: keys(version),
                 largestPacketNumber: -1,
-                headerScratch: &scratch
+                headerScratch: &scratch,
+                plaintextScratch: &plaintextScratch
             ) { packetNumber, plaintext in
                 #expect(plaintext.count == 1162)
                 let end = QUICCryptoFrames.scan(plaintext) { crypto.append(($0, Array($1))) }
@@ -134,6 +136,7 @@ import Testing
 
     @Test func wrongKeysFailAuthenticationInsteadOfReturningGarbage() {
         var scratch: [UInt8] = []
+        var plaintextScratch: [UInt8] = []
         let serverKeys = QUICVectors.dcid.withUnsafeBytes {
             QUICInitialKeys(version: .v1, originalDCID: $0, sender: .server)
         }
@@ -144,10 +147,79 @@ import Testing
                 header: header,
                 keys: serverKeys,
                 largestPacketNumber: -1,
-                headerScratch: &scratch
+                headerScratch: &scratch,
+                plaintextScratch: &plaintextScratch
             ) { number, _ in number }
             #expect(opened == .failure(.authenticationFailed))
         }
+    }
+
+    /// One flipped bit anywhere after the packet number (ciphertext or tag) must fail the AEAD
+    /// check: the opener never hands out plaintext it did not authenticate.
+    @Test func anyFlippedCiphertextOrTagBitFailsAuthentication() {
+        var scratch: [UInt8] = []
+        var plaintextScratch: [UInt8] = []
+        let keys = keys(.v1)
+        let original = QUICVectors.v1ClientInitial
+        let header = original.withUnsafeBytes { QUICLongHeader.parse($0)! }
+        // The header-protection sample starts 4 bytes after the packet number and covers the
+        // start of the ciphertext; skip it so the packet number still decodes as sent.
+        let payloadStart = header.packetNumberOffset + 4 + 16
+        var positions = Array(stride(from: payloadStart, to: original.count - 16, by: 61))
+        positions += Array((original.count - 16)..<original.count)
+        for position in positions {
+            var packet = original
+            packet[position] ^= 0x10
+            let opened = packet.withUnsafeBytes { raw in
+                QUICInitialPacket.open(
+                    raw,
+                    header: header,
+                    keys: keys,
+                    largestPacketNumber: -1,
+                    headerScratch: &scratch,
+                    plaintextScratch: &plaintextScratch
+                ) { number, _ in number }
+            }
+            #expect(opened == .failure(.authenticationFailed), "byte \(position)")
+        }
+    }
+
+    /// Capture workers open Initials on threads of their own; each thread's cipher state is its
+    /// own, so v1 and v2 packets opened side by side all decrypt to the RFC ClientHello.
+    @Test func openingOnSeveralThreadsAtOnceGivesEveryThreadTheRightPlaintext() async {
+        let cases = [(QUICVersion.v1, QUICVectors.v1ClientInitial), (.v2, QUICVectors.v2ClientInitial)]
+        let opened = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                let (version, datagram) = cases[task % 2]
+                group.addTask {
+                    var scratch: [UInt8] = []
+                    var plaintextScratch: [UInt8] = []
+                    let keys = QUICVectors.dcid.withUnsafeBytes { QUICInitialKeys(version: version, originalDCID: $0) }
+                    var good = 0
+                    for _ in 0..<500 {
+                        datagram.withUnsafeBytes { raw in
+                            let header = QUICLongHeader.parse(raw)!
+                            let result = QUICInitialPacket.open(
+                                raw,
+                                header: header,
+                                keys: keys,
+                                largestPacketNumber: -1,
+                                headerScratch: &scratch,
+                                plaintextScratch: &plaintextScratch
+                            ) { _, plaintext in
+                                var hello: [UInt8] = []
+                                _ = QUICCryptoFrames.scan(plaintext) { _, data in hello = Array(data) }
+                                return hello
+                            }
+                            if result == .success(QUICVectors.clientHello) { good += 1 }
+                        }
+                    }
+                    return good
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(opened == 8 * 500)
     }
 
     @Test func packetNumbersAreReconstructedNearTheExpectedValue() {

@@ -1,13 +1,11 @@
-import Crypto
-import CryptoExtras
+import CQUICCrypto
 
 /// Opening one protected QUIC Initial packet: header-protection removal, packet-number
 /// reconstruction and AES-128-GCM decryption (RFC 9001 §5.3–5.4).
 ///
-/// Cost per packet: one AES block (the header-protection mask; `AES.permute` sets up its key
-/// schedule every call, ~100 ns), one AES-GCM open over ~1.2 KB, and one plaintext allocation
-/// made by swift-crypto. Only Initial packets take this path, a handful per QUIC flow, so the
-/// allocation is per flow-start rather than per packet of bulk traffic.
+/// Cost per packet (libcrypto through CQUICCrypto, with a cipher context per thread): one AES
+/// block for the header-protection mask, one AES-GCM open over ~1.2 KB into `plaintextScratch`,
+/// and no allocation once the scratch buffers have grown to a packet.
 public enum QUICInitialPacket {
     /// Why a packet could not be opened.
     public enum Failure: Error, Sendable, Equatable {
@@ -15,6 +13,9 @@ public enum QUICInitialPacket {
         case truncated
         /// AEAD authentication failed: wrong keys (another DCID/version) or corrupted bytes.
         case authenticationFailed
+        /// libcrypto could not set up AES (no AES-128-GCM/ECB in its providers, or out of
+        /// memory): nothing can be opened in this process.
+        case cryptoUnavailable
     }
 
     /// Bytes sampled for header protection, taken 4 bytes after the packet-number start.
@@ -25,14 +26,16 @@ public enum QUICInitialPacket {
     /// Removes protection from `packet` (exactly one packet, `header.packetLength` bytes, as
     /// located by `QUICLongHeader.parse`) and hands the packet number and plaintext to `body`.
     /// `largestPacketNumber` is the largest number already opened in this connection's Initial
-    /// space (`-1` for none). `headerScratch` is reused to build the unprotected header (the AAD)
-    /// without allocating once it has grown to the header size.
+    /// space (`-1` for none). `headerScratch` (the unprotected header, which is the AAD) and
+    /// `plaintextScratch` are the caller's, reused so that opening allocates nothing once they
+    /// have grown to a packet's size.
     public static func open<Result>(
         _ packet: UnsafeRawBufferPointer,
         header: QUICLongHeader,
         keys: QUICInitialKeys,
         largestPacketNumber: Int64,
         headerScratch: inout [UInt8],
+        plaintextScratch: inout [UInt8],
         _ body: (Int64, UnsafeRawBufferPointer) -> Result
     ) -> Swift.Result<Result, Failure> {
         let pnOffset = header.packetNumberOffset
@@ -44,7 +47,7 @@ public enum QUICInitialPacket {
         var mask = HeaderProtectionMask(
             sample: UnsafeRawBufferPointer(rebasing: packet[(pnOffset + 4)..<(pnOffset + 4 + sampleLength)])
         )
-        guard mask.apply(key: keys.headerProtectionKey) else { return .failure(.truncated) }
+        guard mask.apply(keys) else { return .failure(.cryptoUnavailable) }
 
         // Long headers protect the low 4 bits of the first byte (reserved bits + pn length).
         let firstByte = packet[0] ^ (mask[0] & 0x0f)
@@ -62,36 +65,46 @@ public enum QUICInitialPacket {
         }
         let packetNumber = QUICPacketNumber.decode(truncated: truncated, length: pnLength, largest: largestPacketNumber)
 
-        // Nonce = IV XOR the 62-bit packet number, right-aligned (RFC 9001 §5.3).
-        var nonceBytes = keys.iv
-        for index in 0..<8 {
-            nonceBytes[nonceBytes.count - 1 - index] ^= UInt8(truncatingIfNeeded: packetNumber >> (8 * index))
-        }
         let payloadStart = pnOffset + pnLength
         let ciphertext = UnsafeRawBufferPointer(rebasing: packet[payloadStart..<(packet.count - tagLength)])
         let tag = UnsafeRawBufferPointer(rebasing: packet[(packet.count - tagLength)...])
-        do {
-            let nonce = try AES.GCM.Nonce(data: nonceBytes)
-            let sealed = try AES.GCM.SealedBox(nonce: nonce, ciphertext: ciphertext, tag: tag)
-            let plaintext = try headerScratch.withUnsafeBytes { aad in
-                try AES.GCM.open(sealed, using: keys.key, authenticating: aad)
+        if plaintextScratch.count < ciphertext.count {
+            plaintextScratch.append(contentsOf: repeatElement(0, count: ciphertext.count - plaintextScratch.count))
+        }
+        // Nonce = IV XOR the 62-bit packet number, right-aligned (RFC 9001 §5.3).
+        var nonce: (UInt64, UInt32) = (0, 0)
+        let opened = withUnsafeMutableBytes(of: &nonce) { nonce in
+            keys.withIV { nonce.copyMemory(from: $0) }
+            for index in 0..<8 {
+                nonce[11 - index] ^= UInt8(truncatingIfNeeded: packetNumber >> (8 * index))
             }
-            return .success(withContiguousBytes(plaintext) { body(packetNumber, $0) })
-        } catch {
-            return .failure(.authenticationFailed)
+            return keys.withKey { key in
+                headerScratch.withUnsafeBytes { aad in
+                    plaintextScratch.withUnsafeMutableBytes { plaintext in
+                        CQUICCrypto_open(
+                            key.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                            nonce.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                            aad.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                            aad.count,
+                            ciphertext.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                            ciphertext.count,
+                            tag.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                            plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                        )
+                    }
+                }
+            }
         }
-    }
-
-    /// Reads swift-crypto's plaintext through the standard-library `Collection` interface only,
-    /// so this module never names (or imports) Foundation's `Data`.
-    private static func withContiguousBytes<Bytes: Collection<UInt8>, Result>(
-        _ bytes: Bytes,
-        _ body: (UnsafeRawBufferPointer) -> Result
-    ) -> Result {
-        if let result = bytes.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
-            return result
+        switch opened {
+        case 1:
+            return .success(
+                plaintextScratch.withUnsafeBytes {
+                    body(packetNumber, UnsafeRawBufferPointer(rebasing: $0[0..<ciphertext.count]))
+                }
+            )
+        case 0: return .failure(.authenticationFailed)
+        default: return .failure(.cryptoUnavailable)
         }
-        return Array(bytes).withUnsafeBytes(body)
     }
 }
 
@@ -103,11 +116,14 @@ struct HeaderProtectionMask {
         withUnsafeMutableBytes(of: &block) { $0.copyMemory(from: sample) }
     }
 
-    /// Encrypts the sample in place; `false` if the key is unusable.
-    mutating func apply(key: SymmetricKey) -> Bool {
-        withUnsafeMutableBytes(of: &block) { raw in
-            var bytes = raw
-            return (try? AES.permute(&bytes, key: key)) != nil
+    /// Encrypts the sample in place with `keys`' header-protection key; `false` if libcrypto
+    /// could not set up the cipher.
+    mutating func apply(_ keys: QUICInitialKeys) -> Bool {
+        withUnsafeMutableBytes(of: &block) { block in
+            let bytes = block.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            return keys.withHeaderProtectionKey { key in
+                CQUICCrypto_headerMask(key.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes, bytes) == 1
+            }
         }
     }
 

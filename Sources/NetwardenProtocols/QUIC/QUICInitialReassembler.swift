@@ -55,6 +55,7 @@ public final class QUICInitialReassembler {
     private var otherKeys: QUICInitialKeys?
     private var otherDCID: [UInt8] = []
     private var headerScratch: [UInt8] = []
+    private var plaintextScratch: [UInt8] = []
     private var largestPacketNumber: Int64 = -1
     private var terminal: Result?
 
@@ -164,7 +165,8 @@ public final class QUICInitialReassembler {
             header: header,
             keys: keys,
             largestPacketNumber: largestPacketNumber,
-            headerScratch: &headerScratch
+            headerScratch: &headerScratch,
+            plaintextScratch: &plaintextScratch
         ) { packetNumber, plaintext in
             // Frames after CRYPTO that we do not walk past are fine: what we need is already filed.
             _ = QUICCryptoFrames.scan(plaintext) { cryptoOffset, data in

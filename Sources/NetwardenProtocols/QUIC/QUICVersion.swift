@@ -21,9 +21,8 @@
 public struct QUICVersion: Sendable, Hashable {
     /// The 32-bit version number on the wire.
     public let rawValue: UInt32
-    /// The HKDF-Extract salt for the initial secret, as a keyed HMAC state, so an extraction
-    /// hashes only the DCID.
-    let saltKey: HMACSHA256Key
+    /// The HKDF-Extract salt for the initial secret (20 bytes for every published version).
+    let initialSalt: [UInt8]
     /// Label prefix for the packet-protection keys ("quic" or "quicv2"), before " key"/" iv"/" hp".
     let labelPrefix: String
     /// Long-header type bits (0x30 mask, shifted down) that mean "Initial" in this version; the
@@ -32,7 +31,7 @@ public struct QUICVersion: Sendable, Hashable {
 
     private init(rawValue: UInt32, initialSalt: [UInt8], labelPrefix: String, initialTypeBits: UInt8) {
         self.rawValue = rawValue
-        self.saltKey = initialSalt.withUnsafeBytes { HMACSHA256Key(key: $0) }
+        self.initialSalt = initialSalt
         self.labelPrefix = labelPrefix
         self.initialTypeBits = initialTypeBits
     }
