@@ -125,8 +125,9 @@ public struct FilterJudge {
         let flow = observation.flow
         let transport = flow.transport.rawValue
         // Flow bypasses are about a service, not a name: address, port and transport, so a
-        // WireGuard and an OpenVPN server on one address debounce separately.
-        let target = "\(flow.server):\(flow.serverPort)/\(transport)"
+        // WireGuard and an OpenVPN server on one address debounce separately. Computed only
+        // when a bypass is reported: every new flow comes through here, almost none of them one.
+        var target: String { "\(flow.server):\(flow.serverPort)/\(transport)" }
         if let tunnel = observation.tunnel {
             let kind: FilterEventKind = tunnel == .tor ? .tor : .vpn
             let label =
