@@ -115,10 +115,13 @@ struct AnalyzeCommand: ParsableCommand {
                         linkType: packet.linkType,
                         time: packet.time,
                         onName: { name in
-                            summary.record(name)
+                            // The per-protocol and distinct-name counts are only in the text
+                            // summary; JSON output skips the set insert per name.
                             if json {
                                 let categories = PassivePipeline.categories(of: name.name, in: lists)
                                 output.record { Self.writeJSON(name, categories: categories, to: &$0) }
+                            } else {
+                                summary.record(name)
                             }
                         },
                         onEvent: { event in
